@@ -1,0 +1,44 @@
+# One entry point for every task. Each target sets up the pinned virtual environment first (once).
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+QUIET_PIP := grep -v 'is ignored: it is neither a file nor a directory' || true
+
+.PHONY: setup test test-fast reproduce export readme clean-venv
+
+$(STAMP): requirements-dev.txt settings.ini setup.py
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -r requirements-dev.txt 2>&1 | $(QUIET_PIP)
+	$(BIN)/pip install -q --no-deps -e . 2>&1 | $(QUIET_PIP)
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Every test: the notebooks (slow cells included; cuda cells when a GPU is present), then tests/.
+test: setup
+	$(MAKE) --no-print-directory export-check
+	flags="slow"; if $(BIN)/python -c 'import torch,sys; sys.exit(not torch.cuda.is_available())'; then flags="slow cuda"; fi; \
+	  echo "nbdev_test --flags '$$flags'"; $(BIN)/nbdev_test --n_workers 2 --timing --flags "$$flags"
+	$(BIN)/pytest -q tests
+
+## The quick loop while editing notebooks: plain nbdev_test (no slow, no cuda cells).
+test-fast: setup
+	$(BIN)/nbdev_test --n_workers 2
+
+## The exported package must be exactly what the notebooks export.
+export-check: setup
+	$(BIN)/nbdev_export
+	if git rev-parse --git-dir >/dev/null 2>&1 && ! git diff --quiet -- filtervit; then \
+	  git --no-pager diff --stat -- filtervit; echo "filtervit/ differs from what nbs/ exports: run nbdev_export and commit"; exit 1; fi
+
+export: setup
+	$(BIN)/nbdev_export && $(BIN)/nbdev_clean && $(BIN)/python tools/readme.py
+
+readme: setup
+	$(BIN)/python tools/readme.py
+
+clean-venv:
+	rm -rf $(VENV)

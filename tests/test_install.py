@@ -1,0 +1,46 @@
+"""`pip install .` gives a package that imports and builds every model without nbdev or Jupyter.
+
+The wheel is built from this checkout and installed (without dependencies) into a fresh virtual environment. The heavy
+run-time dependencies (torch, timm, ...) are borrowed from the development environment through a path entry, while an
+import hook makes nbdev, execnb, IPython, Jupyter and ipywidgets unimportable: if the package needed any of them at import
+or build time, this test fails.
+"""
+import subprocess, sys, sysconfig, textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BLOCKED = ('nbdev', 'execnb', 'IPython', 'ipykernel', 'ipywidgets', 'jupyter_client', 'jupyter_core', 'notebook')
+
+def run(*cmd, **kw):
+    r = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, **kw)
+    assert r.returncode == 0, f"{cmd} failed:\n{r.stdout}\n{r.stderr}"
+    return r.stdout
+
+def test_wheel_installs_and_builds_models_without_nbdev_or_jupyter(tmp_path):
+    run(sys.executable, '-m', 'pip', 'wheel', '--no-deps', '--no-build-isolation', '-q', '-w', tmp_path / 'dist', ROOT)
+    wheel, = (tmp_path / 'dist').glob('filtervit-*.whl')
+    venv = tmp_path / 'fresh'
+    run(sys.executable, '-m', 'venv', '--without-pip', venv)
+    py = venv / 'bin' / 'python'
+    run(sys.executable, '-m', 'pip', '--python', py, 'install', '-q', '--no-deps', wheel)
+    site = Path(run(py, '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])').strip())
+    (site / '_borrowed_deps.pth').write_text(sysconfig.get_paths()['purelib'] + '\n')
+    script = textwrap.dedent(f"""
+        import sys, importlib.abc
+        class Block(importlib.abc.MetaPathFinder):
+            def find_spec(self, name, path, target=None):
+                if name.split('.')[0] in {BLOCKED!r}: raise ModuleNotFoundError(f"{{name}} is blocked in this test")
+        sys.meta_path.insert(0, Block())
+        import torch, timm, filtervit
+        assert filtervit.__file__.startswith({str(venv)!r}), filtervit.__file__
+        x = torch.randn(2, 3, 224, 224)
+        for name, n in [('filtervit_xs', 1_894_381), ('dropoutvit_xs', 1_875_556)]:
+            m = timm.create_model(name, num_classes=100).eval()
+            assert sum(p.numel() for p in m.parameters()) == n
+            with torch.no_grad(): assert m(x).shape == (2, 100)
+        loaded = sorted(k for k in sys.modules if k.split('.')[0] in {BLOCKED!r})
+        assert not loaded, loaded
+        print('ok', filtervit.__version__)
+    """)
+    out = run(py, '-c', script, cwd=tmp_path)
+    assert out.startswith('ok ')
