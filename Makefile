@@ -11,8 +11,8 @@ QUIET_PIP := grep -v 'is ignored: it is neither a file nor a directory' || true
 
 $(STAMP): requirements-dev.txt settings.ini setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -r requirements-dev.txt 2>&1 | $(QUIET_PIP)
-	$(BIN)/pip install -q --no-deps -e . 2>&1 | $(QUIET_PIP)
+	$(BIN)/pip install -q -r requirements-dev.txt 2>&1 | { $(QUIET_PIP); }
+	$(BIN)/pip install -q --no-deps -e . 2>&1 | { $(QUIET_PIP); }
 	touch $(STAMP)
 
 setup: $(STAMP)
