@@ -10,6 +10,7 @@ import torch.nn.functional as F
 from .layers import InvertedResidual
 from .posenc import SinusoidalPE
 from .encoder import EncoderLayer, to_torch_encoder
+from .select import to_tokens, from_tokens
 
 # %% auto #0
 __all__ = ['adaptive_pool_matrix', 'adaptive_upsample', 'PooledGlobalAttention', 'pooled_attention_literal', 'FullAttention',
@@ -26,9 +27,11 @@ def adaptive_pool_matrix(n_out: int, n_in: int) -> torch.Tensor:
 
 def adaptive_upsample(y: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
     "Exactly `F.adaptive_avg_pool2d(y, size)` for B×C×g×g `y`, computed by repetition or two matrix products."
-    (h, w), (gh, gw) = size, y.shape[-2:]
-    if h % gh == 0 and w % gw == 0:
-        return y.repeat_interleave(h // gh, dim=2).repeat_interleave(w // gw, dim=3)
+    (h, w), (B, C, gh, gw) = size, y.shape
+    if h % gh == 0 and w % gw == 0:   # repeat each cell r×r times, built in channels-last memory
+        r, s = h // gh, w // gw
+        t = y.permute(0, 2, 3, 1)[:, :, None, :, None, :].expand(B, gh, r, gw, s, C)
+        return t.reshape(B, h, w, C).permute(0, 3, 1, 2)
     Ah, Aw = (adaptive_pool_matrix(o, i).to(y.device, y.dtype) for o, i in ((h, gh), (w, gw)))
     return Ah @ y @ Aw.t()
 
@@ -46,8 +49,8 @@ class PooledGlobalAttention(nn.Module):
         B, C, H, W = x.shape
         g = self.grid
         y = F.adaptive_avg_pool2d(x, g) if H % g or W % g else F.avg_pool2d(x, (H // g, W // g))
-        t = self.encoder(y.flatten(2).transpose(1, 2) + self.pe())
-        x = x + adaptive_upsample(t.transpose(1, 2).reshape(B, C, g, g), (H, W))
+        t = self.encoder(to_tokens(y) + self.pe())
+        x = x + adaptive_upsample(from_tokens(t, g, g), (H, W))
         return self.ir(x)
 
     def extra_repr(self) -> str: return f"cin={self.cin}, cout={self.cout}, grid={self.grid}"
@@ -72,8 +75,7 @@ class FullAttention(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         B, C, H, W = x.shape
-        t = self.encoder(x.flatten(2).transpose(1, 2))
-        return self.ir(t.transpose(1, 2).reshape(B, C, H, W))
+        return self.ir(from_tokens(self.encoder(to_tokens(x)), H, W))
 
 def full_attention_literal(blk: FullAttention, x: torch.Tensor) -> torch.Tensor:
     "`FullAttention` with PyTorch's encoder layer."

@@ -69,6 +69,6 @@ class ConvStem(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         check_image_batch(x, self.in_chans, self.min_size)
-        x = self.ir(self.conv(x))
+        x = self.ir(self.conv(x.contiguous(memory_format=torch.channels_last)))
         # a no-op at the native size: skipping it keeps the graph free of a pool (and exportable with fixed shapes)
         return x if x.shape[-2:] == (self.map_size, self.map_size) else self.pool(x)
