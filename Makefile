@@ -6,8 +6,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 QUIET_PIP := grep -v 'is ignored: it is neither a file nor a directory' || true
+# datasets are extracted here (ignored by git) unless the caller says otherwise
+export FILTERVIT_DATA ?= $(CURDIR)/data
 
-.PHONY: setup test test-fast reproduce export readme clean-venv
+.PHONY: setup test test-fast reproduce export export-check readme clean-venv
 
 $(STAMP): requirements-dev.txt settings.ini setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +25,10 @@ test: setup
 	flags="slow"; if $(BIN)/python -c 'import torch,sys; sys.exit(not torch.cuda.is_available())'; then flags="slow cuda"; fi; \
 	  echo "nbdev_test --flags '$$flags'"; $(BIN)/nbdev_test --n_workers 2 --timing --flags "$$flags"
 	$(BIN)/pytest -q tests
+
+## The main job: FilterViT-XS, DropoutViT-XS and MobileViT-S on an Imagenette subset (2-core CPU: ~15 min).
+reproduce: setup
+	$(BIN)/filtervit-reproduce --out runs/imagenette-cpu
 
 ## The quick loop while editing notebooks: plain nbdev_test (no slow, no cuda cells).
 test-fast: setup

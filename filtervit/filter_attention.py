@@ -6,7 +6,7 @@
 from __future__ import annotations
 import torch
 from torch import nn
-from .layers import InvertedResidual
+from .layers import InvertedResidual, inverted_residual_literal
 from .posenc import SinusoidalPE
 from .mask import ImportanceScorer
 from .select import check_k, topk_indices, gather_tokens, scatter_tokens, random_indices
@@ -73,7 +73,7 @@ def select_attention_literal(blk: FilterAttention, x: torch.Tensor, chosen: torc
         tokens = enc((pix[chosen[b]] + blk.pe.table[pos])[None])[0]
         pix = pix.clone(); pix[chosen[b]] = tokens
         out.append(pix.t().reshape(C, H, W))
-    return blk.ir(torch.stack(out))
+    return inverted_residual_literal(blk.ir, torch.stack(out))
 
 def filter_attention_literal(blk: FilterAttention, x: torch.Tensor) -> torch.Tensor:
     "Algorithm 1 as written: score, boolean top-K mask, x·mask, then `select_attention_literal`."

@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 import torch.nn.functional as F
-from .layers import InvertedResidual
+from .layers import InvertedResidual, inverted_residual_literal
 from .posenc import SinusoidalPE
 from .encoder import EncoderLayer, to_torch_encoder
 from .select import to_tokens, from_tokens
@@ -62,7 +62,7 @@ def pooled_attention_literal(blk: PooledGlobalAttention, x: torch.Tensor) -> tor
     y = nn.AdaptiveAvgPool2d(blk.grid)(x)
     t = to_torch_encoder(blk.encoder)(y.flatten(2).transpose(1, 2) + blk.pe.table)
     y = nn.AdaptiveAvgPool2d(H)(t.transpose(1, 2).reshape(B, C, blk.grid, blk.grid))
-    return blk.ir(x + y)
+    return inverted_residual_literal(blk.ir, x + y)
 
 # %% ../nbs/07_global_attention.ipynb #b0ac8471
 class FullAttention(nn.Module):
@@ -81,4 +81,4 @@ def full_attention_literal(blk: FullAttention, x: torch.Tensor) -> torch.Tensor:
     "`FullAttention` with PyTorch's encoder layer."
     B, C, H, W = x.shape
     t = to_torch_encoder(blk.encoder)(x.flatten(2).transpose(1, 2))
-    return blk.ir(t.transpose(1, 2).reshape(B, C, H, W))
+    return inverted_residual_literal(blk.ir, t.transpose(1, 2).reshape(B, C, H, W))

@@ -4,13 +4,17 @@
 
 # %% ../nbs/01_layers.ipynb #f0863df4
 from __future__ import annotations
+import copy
 from functools import partial
 from typing import Callable
 import torch
 from torch import nn
+import torch.nn.functional as F
+from torch.nn.utils.fusion import fuse_conv_bn_eval
 
 # %% auto #0
-__all__ = ['make_divisible', 'ConvNormAct', 'InvertedResidual', 'check_image_batch', 'ConvStem']
+__all__ = ['make_divisible', 'ConvNormAct', 'conv_norm_act_literal', 'InvertedResidual', 'inverted_residual_literal',
+           'check_image_batch', 'ConvStem', 'conv_stem_literal', 'fold_batchnorm']
 
 # %% ../nbs/01_layers.ipynb #afba7898
 def make_divisible(v: float, divisor: int = 8, min_value: int | None = None) -> int:
@@ -28,9 +32,25 @@ class ConvNormAct(nn.Sequential):
         super().__init__()
         self.conv = nn.Conv2d(cin, cout, k, stride, (k - 1) // 2 if padding is None else padding, groups=groups, bias=bias)
         self.bn = nn.BatchNorm2d(cout)
-        self.act = act() if act is not None else nn.Identity()
+        self.act = act(inplace=True) if act is not None else nn.Identity()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.training or not isinstance(self.bn, nn.BatchNorm2d): return self.act(self.bn(self.conv(x)))
+        # evaluation: BatchNorm is a per-channel affine map, folded into the convolution's weights on the fly
+        conv, bn = self.conv, self.bn
+        scale = bn.weight * torch.rsqrt(bn.running_var + bn.eps)
+        shift = bn.bias - bn.running_mean * scale + (conv.bias * scale if conv.bias is not None else 0)
+        return self.act(conv._conv_forward(x, conv.weight * scale.view(-1, 1, 1, 1), shift))
 
 # %% ../nbs/01_layers.ipynb #88d0189b
+_FUNCTIONAL = {nn.SiLU: lambda m, x: F.silu(x), nn.LeakyReLU: lambda m, x: F.leaky_relu(x, m.negative_slope),
+               nn.Identity: lambda m, x: x}
+
+def conv_norm_act_literal(m: ConvNormAct, x: torch.Tensor) -> torch.Tensor:
+    "`m` computed plainly: convolution, BatchNorm module, out-of-place activation, in `x`'s memory layout."
+    return _FUNCTIONAL[type(m.act)](m.act, m.bn(m.conv(x)))
+
+# %% ../nbs/01_layers.ipynb #433fd7f4
 class InvertedResidual(nn.Module):
     "MobileNetV2 inverted residual: 1×1 expand, 3×3 depthwise (stride `stride`), linear 1×1 project, residual if shapes allow."
     def __init__(self, cin: int, cout: int, stride: int = 1, expand: float = 3.0):
@@ -44,9 +64,16 @@ class InvertedResidual(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         y = self.project(self.dw(self.expand(x)))
-        return x + y if self.use_res else y
+        return y.add_(x) if self.use_res else y   # y is a fresh tensor: add in place, no new 110² buffer
 
-# %% ../nbs/01_layers.ipynb #a85425b0
+# %% ../nbs/01_layers.ipynb #6a313468
+def inverted_residual_literal(m: InvertedResidual, x: torch.Tensor) -> torch.Tensor:
+    "`m` computed plainly (see `conv_norm_act_literal`), with an out-of-place residual add."
+    h = conv_norm_act_literal(m.expand, x) if isinstance(m.expand, ConvNormAct) else x
+    y = conv_norm_act_literal(m.project, conv_norm_act_literal(m.dw, h))
+    return x + y if m.use_res else y
+
+# %% ../nbs/01_layers.ipynb #8b6d34fc
 def check_image_batch(x, in_chans: int, min_size: int, who: str = 'input'):
     "Raise a clear `TypeError`/`ValueError` unless `x` is a float B×`in_chans`×H×W tensor with H, W ≥ `min_size`."
     if not isinstance(x, torch.Tensor): raise TypeError(f"{who}: expected a torch.Tensor, got {type(x).__name__}")
@@ -57,7 +84,7 @@ def check_image_batch(x, in_chans: int, min_size: int, who: str = 'input'):
     if x.shape[2] < min_size or x.shape[3] < min_size:
         raise ValueError(f"{who}: image of {x.shape[2]}×{x.shape[3]} is too small, it needs at least {min_size}×{min_size}")
 
-# %% ../nbs/01_layers.ipynb #a430af95
+# %% ../nbs/01_layers.ipynb #ed22db25
 class ConvStem(nn.Module):
     "Conv 5×5/2 (no padding) + BN + LeakyReLU(0.1), `IR(c→c, 1, 3)`, then adaptive average pool to `map_size`²."
     def __init__(self, in_chans: int = 3, out_chans: int = 64, map_size: int = 110):
@@ -72,3 +99,17 @@ class ConvStem(nn.Module):
         x = self.ir(self.conv(x.contiguous(memory_format=torch.channels_last)))
         # a no-op at the native size: skipping it keeps the graph free of a pool (and exportable with fixed shapes)
         return x if x.shape[-2:] == (self.map_size, self.map_size) else self.pool(x)
+
+# %% ../nbs/01_layers.ipynb #93bf4c2e
+def conv_stem_literal(m: ConvStem, x: torch.Tensor) -> torch.Tensor:
+    "The stem as the authors' code runs it: NCHW memory, plain conv/BN/activation, the adaptive pool always applied."
+    return m.pool(inverted_residual_literal(m.ir, conv_norm_act_literal(m.conv, x.contiguous())))
+
+# %% ../nbs/01_layers.ipynb #3eac4feb
+def fold_batchnorm(model: nn.Module) -> nn.Module:
+    "An evaluation-mode copy of `model` with every `conv` → `bn` pair folded into one convolution."
+    model = copy.deepcopy(model).eval()
+    for m in model.modules():
+        if isinstance(getattr(m, 'conv', None), nn.Conv2d) and isinstance(getattr(m, 'bn', None), nn.BatchNorm2d):
+            m.conv, m.bn = fuse_conv_bn_eval(m.conv, m.bn), nn.Identity()
+    return model

@@ -9,7 +9,7 @@ from torch import nn
 import torch.nn.functional as F
 from timm.models import register_model, build_model_with_cfg
 from timm.models._registry import generate_default_cfgs
-from .layers import ConvStem, check_image_batch
+from .layers import ConvStem, check_image_batch, conv_stem_literal
 from .filter_attention import FilterAttention, RandomAttention, filter_attention_literal, select_attention_literal
 from .global_attention import (PooledGlobalAttention, FullAttention, pooled_attention_literal,
                                         full_attention_literal)
@@ -124,7 +124,7 @@ def param_table(model: FilterViT, img_size: int = 224) -> list[tuple[str, str, i
 def literal_features(model: FilterViT, x: torch.Tensor) -> torch.Tensor:
     "`model.forward_features(x)` computed with the literal (authors'-style) formulation of every block."
     check_image_batch(x, model.in_chans, model.stem.min_size)
-    x = nn.AdaptiveAvgPool2d(model.stem.map_size)(model.stem.ir(model.stem.conv(x)))
+    x = conv_stem_literal(model.stem, x)
     for blk in model.blocks:
         if isinstance(blk, RandomAttention):
             idx = blk.select(x)[1]

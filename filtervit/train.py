@@ -21,9 +21,9 @@ import filtervit.models  # registers filtervit_xs / dropoutvit_xs with timm
 from .data import image_dataloaders, imagenette, build_img100, shared_data_dir
 
 # %% auto #0
-__all__ = ['HISTORY_COLS', 'TABLE1_BASELINES', 'paper_lr', 'PaperSchedule', 'EpochSeed', 'NonFiniteGuard', 'Throughput',
-           'atomic_save', 'write_history', 'RunLog', 'create_model', 'resolve_data', 'count_params', 'train',
-           'train_parser', 'main']
+__all__ = ['HISTORY_COLS', 'TABLE1_BASELINES', 'REPRO_MODELS', 'paper_lr', 'PaperSchedule', 'EpochSeed', 'NonFiniteGuard',
+           'Throughput', 'atomic_save', 'write_history', 'RunLog', 'create_model', 'resolve_data', 'count_params',
+           'train', 'train_parser', 'main', 'summarize', 'reproduce', 'reproduce_main']
 
 # %% ../nbs/10_train.ipynb #67fefd8e
 def paper_lr(epoch: int, it: int, n_iter: int, epochs: int, lr: float = 5e-4, eta_min: float = 1e-5,
@@ -234,3 +234,47 @@ def main(argv=None):
     except (ValueError, FileNotFoundError, FileExistsError) as e: sys.exit(f"filtervit-train: error: {e}")
     print(json.dumps({k: r[k] for k in ('model', 'params', 'status', 'best_accuracy', 'best_epoch', 'train_img_s')}))
     if r['status'] == 'diverged': sys.exit(2)
+
+# %% ../nbs/10_train.ipynb #8e6a88cc
+REPRO_MODELS = ('filtervit_xs', 'dropoutvit_xs', 'mobilevit_s')
+
+def summarize(runs_dir) -> str:
+    "A Markdown table of every `result.json` under `runs_dir`."
+    rows = ["| model | params | epochs | best accuracy (epoch) | final accuracy | train img/s | status |", "|---|---:|---:|---|---:|---:|---|"]
+    for f in sorted(Path(runs_dir).glob('*/result.json')):
+        r = json.loads(f.read_text())
+        rows.append(f"| {r['model']} | {r['params']:,} | {r['epochs_done']} | {r['best_accuracy']:.4f} ({r['best_epoch']}) | "
+                    f"{r['final_accuracy']:.4f} | {r['train_img_s']:.1f} | {r['status']} |")
+    return '\n'.join(rows)
+
+def reproduce(out='runs/imagenette-cpu', models=REPRO_MODELS, epochs: int = 5, bs: int = 16, limit_per_class: int = 30,
+              val_limit_per_class: int = 20, img_size: int = 224, seed: int = 0, device: str = 'auto', progress: bool = True):
+    "Train each of `models` on an Imagenette subset with the paper's recipe; resume or skip earlier runs; write a summary."
+    out = Path(out)
+    for name in models:
+        run = out / name
+        done = (run / 'result.json').exists() and json.loads((run / 'result.json').read_text())['status'] == 'completed'
+        if done: print(f"{name}: already complete in {run}"); continue
+        print(f"== {name} ==")
+        train(name, 'imagenette', epochs, bs, img_size=img_size, limit_per_class=limit_per_class,
+              val_limit_per_class=val_limit_per_class, out=run, resume=(run / 'checkpoint.pth').exists(), seed=seed,
+              device=device, progress=progress)
+    table = summarize(out)
+    (out / 'summary.md').write_text(f"Imagenette2-224 subset: {limit_per_class} train / {val_limit_per_class} val images per class, "
+                                    f"{img_size} px, {epochs} epochs, batch {bs}, seed {seed}.\n\n{table}\n")
+    print(table)
+    return table
+
+def reproduce_main(argv=None):
+    "Console script `filtervit-reproduce`."
+    p = argparse.ArgumentParser(prog='filtervit-reproduce', formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+                                description="Small CPU reproduction of the paper's comparison on real Imagenette photos.")
+    p.add_argument('--out', default='runs/imagenette-cpu'); p.add_argument('--models', nargs='+', default=list(REPRO_MODELS))
+    p.add_argument('--epochs', type=int, default=5); p.add_argument('--bs', type=int, default=16)
+    p.add_argument('--limit-per-class', type=int, default=30); p.add_argument('--val-limit-per-class', type=int, default=20)
+    p.add_argument('--img-size', type=int, default=224); p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--device', default='auto'); p.add_argument('--no-progress', action='store_true')
+    a = p.parse_args(argv)
+    try: reproduce(a.out, a.models, a.epochs, a.bs, a.limit_per_class, a.val_limit_per_class, a.img_size, a.seed, a.device,
+                   not a.no_progress)
+    except (ValueError, FileNotFoundError, FileExistsError) as e: sys.exit(f"filtervit-reproduce: error: {e}")
