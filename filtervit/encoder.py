@@ -4,6 +4,7 @@
 
 # %% ../nbs/05_encoder.ipynb #fc6e92b2
 from __future__ import annotations
+import weakref
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -48,9 +49,15 @@ class EncoderLayer(nn.Module):
     def extra_repr(self) -> str: return f"dim={self.dim}, heads={self.heads}, ffn={self.ffn}"
 
 # %% ../nbs/05_encoder.ipynb #21d17fb7
+_TORCH_REFS = weakref.WeakKeyDictionary()
+
 def to_torch_encoder(enc: EncoderLayer) -> nn.TransformerEncoderLayer:
     "An `nn.TransformerEncoderLayer` holding the same weights as `enc` (same device, dtype and train/eval mode)."
-    ref = nn.TransformerEncoderLayer(enc.dim, enc.heads, enc.ffn, dropout=enc.dropout.p, batch_first=True)
-    ref.load_state_dict(enc.state_dict())
-    p = enc.self_attn.in_proj_weight
-    return ref.to(p.device, p.dtype).train(enc.training)
+    key = tuple((p.data_ptr(), p._version, p.dtype, p.device) for p in enc.parameters())
+    hit = _TORCH_REFS.get(enc)
+    if hit is None or hit[0] != key:   # built once, rebuilt only when the weights change
+        ref = nn.TransformerEncoderLayer(enc.dim, enc.heads, enc.ffn, dropout=enc.dropout.p, batch_first=True)
+        ref.load_state_dict(enc.state_dict())
+        p = enc.self_attn.in_proj_weight
+        hit = _TORCH_REFS[enc] = (key, ref.to(p.device, p.dtype))
+    return hit[1].train(enc.training)

@@ -1,7 +1,7 @@
 """Write README.md from nbs/index.ipynb (nbdev's convention) without quarto.
 
 Markdown cells are copied as they are; visible code cells become ```python blocks followed by their text output.
-Cells whose first line is a `#| hide` directive are left out. `--check` exits 1 when README.md is stale.
+Cells with a `#| hide` directive are left out; `#| echo: false` cells show their output only (as Markdown). `--check` exits 1 when README.md is stale.
 """
 import json, sys
 from pathlib import Path
@@ -17,10 +17,11 @@ def render(nb_path: Path) -> str:
         if any(d.split()[1:2] == ['hide'] for d in directives): continue
         if cell['cell_type'] == 'markdown': parts.append(src); continue
         code = '\n'.join(l for l in lines if not l.startswith('#|')).strip()
-        if code: parts.append(f"```python\n{code}\n```")
+        echo = not any(d.replace(' ', '') in ('#|echo:false', '#|echo:False') for d in directives)
+        if code and echo: parts.append(f"```python\n{code}\n```")
         out = ''.join(''.join(o.get('text', '')) if o.get('output_type') == 'stream'
                       else ''.join(o.get('data', {}).get('text/plain', '')) for o in cell.get('outputs', []))
-        if out.strip(): parts.append(f"```\n{out.rstrip()}\n```")
+        if out.strip(): parts.append(f"```\n{out.rstrip()}\n```" if echo else out.rstrip())
     return '<!-- generated from nbs/index.ipynb by tools/readme.py: edit the notebook, not this file -->\n\n' + '\n\n'.join(parts) + '\n'
 
 if __name__ == '__main__':

@@ -1,0 +1,41 @@
+"The console scripts are installed, document their options, and fail with a clear message on bad input."
+import subprocess, sys, shutil
+from pathlib import Path
+import pytest
+
+BIN = Path(sys.executable).parent
+SCRIPTS = ['filtervit-train', 'filtervit-reproduce', 'filtervit-bench', 'filtervit-figures']
+
+def run(*args):
+    return subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=300)
+
+@pytest.mark.parametrize('script', SCRIPTS)
+def test_help(script):
+    exe = BIN / script
+    assert exe.exists(), f"{script} is not installed (pip install -e .)"
+    r = run(exe, '--help')
+    assert r.returncode == 0 and 'usage:' in r.stdout, r.stderr
+
+def test_train_help_documents_every_option():
+    out = run(BIN / 'filtervit-train', '--help').stdout
+    for opt in ('--model', '--data', '--epochs', '--bs', '--lr', '--img-size', '--limit-per-class', '--out', '--resume',
+                '--seed', '--device'):
+        assert opt in out, opt
+
+def test_train_missing_data_is_a_clear_error(tmp_path):
+    r = run(BIN / 'filtervit-train', '--data', tmp_path / 'nowhere', '--out', tmp_path / 'out', '--epochs', '1')
+    assert r.returncode != 0
+    assert 'does not exist' in r.stderr and 'Traceback' not in r.stderr
+
+def test_train_empty_class_is_a_clear_error(tmp_path):
+    for split in ('train', 'val'): (tmp_path / 'ds' / split / 'a').mkdir(parents=True)
+    r = run(BIN / 'filtervit-train', '--data', tmp_path / 'ds', '--out', tmp_path / 'out', '--epochs', '1')
+    assert r.returncode != 0 and 'empty class folder' in r.stderr and 'Traceback' not in r.stderr
+
+def test_bench_unknown_variant_fails(tmp_path):
+    r = run(BIN / 'filtervit-bench', '--models', 'filtervit_xs:fast', '--out', tmp_path)
+    assert r.returncode != 0 and 'unknown variant' in r.stderr
+
+def test_figures_needs_a_runs_folder(tmp_path):
+    r = run(BIN / 'filtervit-figures', '--runs', tmp_path / 'none')
+    assert r.returncode != 0 and 'is not a folder' in r.stderr
