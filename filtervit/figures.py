@@ -122,7 +122,7 @@ def summary_table(runs_dir, bench_csv=None, paper_csv=None) -> str:
     runs, paper = read_runs(runs_dir), read_paper_table(paper_csv)
     bench = {r['model']: r for r in csv.DictReader(open(bench_csv)) if int(r['batch']) == 1} if bench_csv and Path(bench_csv).exists() else {}
     names = list(dict.fromkeys([*runs, *[m for m in paper if m in bench]]))
-    lines = ["| model | params (paper) | params (ours) | accuracy (paper, img-100) | best accuracy (ours) | CPU fps (paper, M1 Pro) | CPU img/s (ours, bs 1) |",
+    lines = ["| model | params (paper, 100 classes) | params (ours, as trained or benchmarked) | accuracy (paper, img-100) | best accuracy (ours) | CPU fps (paper, M1 Pro) | CPU img/s (ours, bs 1) |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for m in names:
         p, r, b = paper.get(m, {}), runs.get(m, {}).get('result', {}), bench.get(m, {})
