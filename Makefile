@@ -9,7 +9,7 @@ QUIET_PIP := grep -v 'is ignored: it is neither a file nor a directory' || true
 # datasets are extracted here (ignored by git) unless the caller says otherwise
 export FILTERVIT_DATA ?= $(CURDIR)/data
 
-.PHONY: setup test test-fast reproduce export export-check readme clean-venv
+.PHONY: setup test test-fast reproduce export export-check readme docs clean-venv
 
 $(STAMP): requirements-dev.txt settings.ini setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ export-check: setup
 
 export: setup
 	$(BIN)/nbdev_export && $(BIN)/nbdev_clean && $(BIN)/python tools/readme.py
+
+## The docs site, offline: nbdev's notebook processing rendered by MkDocs -> _site/ (tests/test_docs.py checks it in Chromium).
+docs: setup
+	$(BIN)/python tools/docs.py
 
 readme: setup
 	$(BIN)/python tools/readme.py

@@ -37,7 +37,7 @@ def apply_regions(x: torch.Tensor, order: torch.Tensor, n: int, patch: int, mode
 
 # %% ../nbs/13_interpret.ipynb #7ecce593
 @torch.no_grad()
-def deletion_insertion(model: nn.Module, x: torch.Tensor, y: torch.Tensor, layer: int, fractions=np.linspace(0, 1, 6),
+def deletion_insertion(model: nn.Module, x: torch.Tensor, y: torch.Tensor, layer: int, fractions=(0.0, 0.2, 0.4, 0.6, 0.8, 1.0),
                        patch: int = 16, n_random: int = 2, seed: int = 0) -> dict:
     "Accuracy after deleting/inserting regions by `layer`'s mask order and by random orders, at each fraction."
     model.eval()

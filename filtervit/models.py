@@ -108,7 +108,7 @@ def dropoutvit_xs(pretrained: bool = False, **kwargs) -> FilterViT:
     "DropoutViT-XS: FilterMobileViT-XS with K random pixels instead of the top-K of a learned mask."
     return _create('dropoutvit_xs', pretrained, attn='random', **kwargs)
 
-# %% ../nbs/08_models.ipynb #3fda286f
+# %% ../nbs/08_models.ipynb #536c1e2e
 def param_table(model: FilterViT, img_size: int = 224) -> list[tuple[str, str, int]]:
     "Rows `(block, input → output shape, parameters)` for the stem, every block and the head, at `img_size`²."
     rows, x = [], torch.zeros(1, model.in_chans, img_size, img_size)
@@ -120,7 +120,7 @@ def param_table(model: FilterViT, img_size: int = 224) -> list[tuple[str, str, i
     rows.append(('head', f"{model.num_features} → {model.num_classes}", count(model.pre_logits) + count(model.fc)))
     return rows
 
-# %% ../nbs/08_models.ipynb #d2203389
+# %% ../nbs/08_models.ipynb #614a1e8f
 def literal_features(model: FilterViT, x: torch.Tensor) -> torch.Tensor:
     "`model.forward_features(x)` computed with the literal (authors'-style) formulation of every block."
     check_image_batch(x, model.in_chans, model.stem.min_size)

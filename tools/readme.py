@@ -20,7 +20,8 @@ def render(nb_path: Path) -> str:
         echo = not any(d.replace(' ', '') in ('#|echo:false', '#|echo:False') for d in directives)
         if code and echo: parts.append(f"```python\n{code}\n```")
         out = ''.join(''.join(o.get('text', '')) if o.get('output_type') == 'stream'
-                      else ''.join(o.get('data', {}).get('text/plain', '')) for o in cell.get('outputs', []))
+                      else ''.join(o.get('data', {}).get('text/markdown', o.get('data', {}).get('text/plain', '')))
+                      for o in cell.get('outputs', []))
         if out.strip(): parts.append(f"```\n{out.rstrip()}\n```" if echo else out.rstrip())
     return '<!-- generated from nbs/index.ipynb by tools/readme.py: edit the notebook, not this file -->\n\n' + '\n\n'.join(parts) + '\n'
 
