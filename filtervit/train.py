@@ -119,9 +119,9 @@ def create_model(name: str, num_classes: int, **kwargs) -> nn.Module:
     if name not in timm.list_models(): raise ValueError(f"unknown model {name!r}: not ours and not a timm model")
     return timm.create_model(name, pretrained=False, num_classes=num_classes, **kwargs)
 
-def resolve_data(data: str, data_dir=None) -> Path:
+def resolve_data(data: str, data_dir=None, download: bool = False) -> Path:
     "The ImageFolder for `data`: 'imagenette', 'img100:<subset>:<imagenet path>', or a folder path."
-    if data == 'imagenette': return imagenette(data_dir)
+    if data == 'imagenette': return imagenette(data_dir, download=download)
     if data.startswith('img100:'):
         _, subset, imagenet = data.split(':', 2)
         dest = Path(data_dir or Path(imagenet).parent) / f'img100-subset{int(subset)}'
@@ -141,10 +141,10 @@ def train(model: str | nn.Module = 'filtervit_xs', data: str = 'imagenette', epo
           lr: float = 5e-4, wd: float = 0.01, img_size: int = 224, limit_per_class: int | None = None,
           val_limit_per_class: int | None = None, out='results/run', resume: bool = False, seed: int = 0,
           device: str = 'auto', num_workers: int | None = None, data_dir=None, eval_selection: str | None = None,
-          cbs=(), progress: bool = True) -> dict:
+          cbs=(), progress: bool = True, download: bool = False) -> dict:
     "Train `model` on `data` with the paper's recipe; write `history.csv`, checkpoints and `result.json` to `out`."
     out = Path(out); dev = _device(device)
-    path = resolve_data(data, data_dir)
+    path = resolve_data(data, data_dir, download)
     dls = image_dataloaders(path, img_size, bs, limit_per_class, val_limit_per_class, num_workers, seed,
                             pin_memory=dev.type == 'cuda')
     name = model if isinstance(model, str) else type(model).__name__
@@ -209,6 +209,7 @@ def train_parser() -> argparse.ArgumentParser:
     p.add_argument('--data', default='imagenette', help="'imagenette' (Imagenette2-224, extracted once), "
                    "'img100:<subset 1-5>:<ImageNet-1K folder>', or a folder with train/<class>/ and val/<class>/")
     p.add_argument('--data-dir', default=None, help="where datasets are extracted/built (default $FILTERVIT_DATA or ~/.fastai/data)")
+    p.add_argument('--download', action='store_true', help="with --data imagenette and no local tar: fastai's imagenette2-320 download")
     p.add_argument('--epochs', type=int, default=120, help='epochs (also the cosine T_max)')
     p.add_argument('--bs', type=int, default=64, help='batch size')
     p.add_argument('--lr', type=float, default=5e-4, help='peak learning rate')
@@ -231,7 +232,8 @@ def main(argv=None):
     a = train_parser().parse_args(argv)
     try:
         r = train(a.model, a.data, a.epochs, a.bs, a.lr, a.wd, a.img_size, a.limit_per_class, a.val_limit_per_class,
-                  a.out, a.resume, a.seed, a.device, a.workers, a.data_dir, a.eval_selection, progress=not a.no_progress)
+                  a.out, a.resume, a.seed, a.device, a.workers, a.data_dir, a.eval_selection, progress=not a.no_progress,
+                  download=a.download)
     except (ValueError, FileNotFoundError, FileExistsError) as e: sys.exit(f"filtervit-train: error: {e}")
     print(json.dumps({k: r[k] for k in ('model', 'params', 'status', 'best_accuracy', 'best_epoch', 'train_img_s')}))
     if r['status'] == 'diverged': sys.exit(2)
