@@ -174,6 +174,7 @@ def train(model: str | nn.Module = 'filtervit_xs', data: str = 'imagenette', epo
                     cbs=[PaperSchedule(epochs, lr, start), EpochSeed(seed, start), NonFiniteGuard(start), Throughput(),
                          RunLog(out, config, history, start), *cbs])
     if dev.type == 'cuda': learn = learn.to_fp16()
+    if not progress: learn.logger = lambda *a, **k: None   # quiet: history.csv and result.json hold the numbers
     learn.create_opt()
     if state is not None: learn.opt.load_state_dict(state['opt'])
     learn.diverged = None
