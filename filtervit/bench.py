@@ -4,15 +4,14 @@
 
 # %% ../nbs/11_bench.ipynb #30887f63
 from __future__ import annotations
-import argparse, csv, json, os, platform, sys, time, warnings
+import argparse, csv, platform, sys, time, warnings
 from pathlib import Path
 import torch
-from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 import timm
 import filtervit.models  # registers our models with timm
 from .models import literal_forward
-from .layers import fold_batchnorm
+from .layers import fold_batchnorm, count_params
 from .train import TABLE1_BASELINES
 from .data import shared_data_dir
 
@@ -49,7 +48,7 @@ def benchmark(models=DEFAULT_MODELS, batch_sizes=(1, 32), device: str = 'cpu', t
     "Interleaved latency/throughput of `models` at each batch size; one row per (model, batch size)."
     if threads: torch.set_num_threads(threads)
     built = {s: bench_model(s, num_classes, device, channels_last) for s in models}
-    info = {s: dict(params=sum(p.numel() for p in m.parameters()),
+    info = {s: dict(params=count_params(m),
                     gflops=count_gflops(f, torch.randn(1, 3, img_size, img_size, device=device))) for s, (f, m) in built.items()}
     rows = []
     for bs in batch_sizes:

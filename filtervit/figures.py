@@ -13,7 +13,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import timm
 import filtervit.models  # registers our models with timm
-from .data import load_rgb, val_transforms, shared_data_dir, IMG_EXTS
+from .data import load_rgb, val_transforms, shared_data_dir
 from .bench import read_paper_table
 
 # %% auto #0

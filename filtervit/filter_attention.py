@@ -9,7 +9,7 @@ from torch import nn
 from .layers import InvertedResidual, inverted_residual_literal
 from .posenc import SinusoidalPE
 from .mask import ImportanceScorer
-from .select import check_k, topk_indices, gather_tokens, scatter_tokens, random_indices
+from .select import check_k, topk_indices, gather_tokens, scatter_tokens, random_indices, index_mask
 from .encoder import EncoderLayer, to_torch_encoder
 
 # %% auto #0
@@ -79,8 +79,7 @@ def filter_attention_literal(blk: FilterAttention, x: torch.Tensor) -> torch.Ten
     "Algorithm 1 as written: score, boolean top-K mask, x·mask, then `select_attention_literal`."
     importance = blk.scorer(x)
     flat = importance.flatten(1)
-    chosen = torch.zeros_like(flat, dtype=torch.bool)
-    chosen[torch.arange(flat.shape[0])[:, None], flat.topk(blk.k, dim=1).indices] = True
+    chosen = index_mask(flat.topk(blk.k, dim=1).indices, flat.shape[1])
     return select_attention_literal(blk, x, chosen, importance)
 
 # %% ../nbs/06_filter_attention.ipynb #e24a9df6

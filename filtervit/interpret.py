@@ -13,6 +13,7 @@ from torch import nn
 import matplotlib.pyplot as plt
 from .data import image_dataloaders, shared_data_dir
 from .figures import load_run_model, photo_batch
+from .select import index_mask
 
 # %% auto #0
 __all__ = ['region_scores', 'apply_regions', 'deletion_insertion', 'selection_grid', 'jaccard', 'selection_overlaps',
@@ -64,10 +65,7 @@ def deletion_insertion(model: nn.Module, x: torch.Tensor, y: torch.Tensor, layer
 def selection_grid(sel: dict, grid: int = 28) -> torch.Tensor:
     "The selected positions of `sel` as a B×grid² boolean map (positions rescaled from `sel['map_size']`)."
     n, idx = sel['map_size'], sel['indices']
-    i, j = (idx // n) * grid // n, (idx % n) * grid // n
-    out = torch.zeros(idx.shape[0], grid * grid, dtype=torch.bool)
-    out[torch.arange(idx.shape[0])[:, None], i * grid + j] = True
-    return out
+    return index_mask(((idx // n) * grid // n) * grid + (idx % n) * grid // n, grid * grid)
 
 def jaccard(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     "Per-row Jaccard index of two B×N boolean maps."
@@ -83,8 +81,7 @@ def selection_overlaps(model: nn.Module, x: torch.Tensor, reference: nn.Module |
         _, ref = reference.eval().forward_selection(x)
         for l, (s, r) in enumerate(zip(sels, ref)):
             n = s['map_size'] ** 2
-            to_map = lambda t: torch.zeros(t.shape[0], n, dtype=torch.bool).scatter_(1, t, True)
-            out[f"layer {l} vs reference"] = jaccard(to_map(s['indices']), to_map(r['indices'])).mean().item()
+            out[f"layer {l} vs reference"] = jaccard(index_mask(s['indices'], n), index_mask(r['indices'], n)).mean().item()
     return out
 
 # %% ../nbs/13_interpret.ipynb #9b55cdee
@@ -166,7 +163,7 @@ def explorer(models: dict, photos: list, classes=None):
             fig, ax = plt.subplots(figsize=(5, 5)); explorer_panel(models[w_model.value], src, w_layer.value, w_k.value, classes, ax)
             plt.show()
     def on_upload(change):
-        import io, tempfile
+        import tempfile
         for f in (w_up.value if isinstance(w_up.value, (list, tuple)) else w_up.value.values()):
             p = Path(tempfile.mkdtemp()) / f['name']; p.write_bytes(bytes(f['content'])); uploads[p.name] = p
             w_photo.options = list(w_photo.options) + [p.name]; w_photo.value = p.name

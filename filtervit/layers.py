@@ -13,8 +13,8 @@ import torch.nn.functional as F
 from torch.nn.utils.fusion import fuse_conv_bn_eval
 
 # %% auto #0
-__all__ = ['make_divisible', 'ConvNormAct', 'conv_norm_act_literal', 'InvertedResidual', 'inverted_residual_literal',
-           'check_image_batch', 'ConvStem', 'conv_stem_literal', 'fold_batchnorm']
+__all__ = ['make_divisible', 'count_params', 'ConvNormAct', 'conv_norm_act_literal', 'InvertedResidual',
+           'inverted_residual_literal', 'check_image_batch', 'ConvStem', 'conv_stem_literal', 'fold_batchnorm']
 
 # %% ../nbs/01_layers.ipynb #afba7898
 def make_divisible(v: float, divisor: int = 8, min_value: int | None = None) -> int:
@@ -25,6 +25,11 @@ def make_divisible(v: float, divisor: int = 8, min_value: int | None = None) -> 
     return new_v
 
 # %% ../nbs/01_layers.ipynb #9d974311
+def count_params(m: nn.Module) -> int:
+    "Number of parameters of `m` (buffers such as positional tables and BatchNorm statistics excluded)."
+    return sum(p.numel() for p in m.parameters())
+
+# %% ../nbs/01_layers.ipynb #40712a6c
 class ConvNormAct(nn.Sequential):
     "`Conv2d` → `BatchNorm2d` → optional activation, with MobileNet's 'same' padding for odd kernels by default."
     def __init__(self, cin: int, cout: int, k: int = 1, stride: int = 1, groups: int = 1,
@@ -42,7 +47,7 @@ class ConvNormAct(nn.Sequential):
         shift = bn.bias - bn.running_mean * scale + (conv.bias * scale if conv.bias is not None else 0)
         return self.act(conv._conv_forward(x, conv.weight * scale.view(-1, 1, 1, 1), shift))
 
-# %% ../nbs/01_layers.ipynb #88d0189b
+# %% ../nbs/01_layers.ipynb #e6298761
 _FUNCTIONAL = {nn.SiLU: lambda m, x: F.silu(x), nn.LeakyReLU: lambda m, x: F.leaky_relu(x, m.negative_slope),
                nn.Identity: lambda m, x: x}
 
@@ -50,7 +55,7 @@ def conv_norm_act_literal(m: ConvNormAct, x: torch.Tensor) -> torch.Tensor:
     "`m` computed plainly: convolution, BatchNorm module, out-of-place activation, in `x`'s memory layout."
     return _FUNCTIONAL[type(m.act)](m.act, m.bn(m.conv(x)))
 
-# %% ../nbs/01_layers.ipynb #433fd7f4
+# %% ../nbs/01_layers.ipynb #00398dda
 class InvertedResidual(nn.Module):
     "MobileNetV2 inverted residual: 1×1 expand, 3×3 depthwise (stride `stride`), linear 1×1 project, residual if shapes allow."
     def __init__(self, cin: int, cout: int, stride: int = 1, expand: float = 3.0):
@@ -66,14 +71,14 @@ class InvertedResidual(nn.Module):
         y = self.project(self.dw(self.expand(x)))
         return y.add_(x) if self.use_res else y   # y is a fresh tensor: add in place, no new 110² buffer
 
-# %% ../nbs/01_layers.ipynb #6a313468
+# %% ../nbs/01_layers.ipynb #a85425b0
 def inverted_residual_literal(m: InvertedResidual, x: torch.Tensor) -> torch.Tensor:
     "`m` computed plainly (see `conv_norm_act_literal`), with an out-of-place residual add."
     h = conv_norm_act_literal(m.expand, x) if isinstance(m.expand, ConvNormAct) else x
     y = conv_norm_act_literal(m.project, conv_norm_act_literal(m.dw, h))
     return x + y if m.use_res else y
 
-# %% ../nbs/01_layers.ipynb #8b6d34fc
+# %% ../nbs/01_layers.ipynb #93bf4c2e
 def check_image_batch(x, in_chans: int, min_size: int, who: str = 'input'):
     "Raise a clear `TypeError`/`ValueError` unless `x` is a float B×`in_chans`×H×W tensor with H, W ≥ `min_size`."
     if not isinstance(x, torch.Tensor): raise TypeError(f"{who}: expected a torch.Tensor, got {type(x).__name__}")
@@ -84,7 +89,7 @@ def check_image_batch(x, in_chans: int, min_size: int, who: str = 'input'):
     if x.shape[2] < min_size or x.shape[3] < min_size:
         raise ValueError(f"{who}: image of {x.shape[2]}×{x.shape[3]} is too small, it needs at least {min_size}×{min_size}")
 
-# %% ../nbs/01_layers.ipynb #ed22db25
+# %% ../nbs/01_layers.ipynb #218e725b
 class ConvStem(nn.Module):
     "Conv 5×5/2 (no padding) + BN + LeakyReLU(0.1), `IR(c→c, 1, 3)`, then adaptive average pool to `map_size`²."
     def __init__(self, in_chans: int = 3, out_chans: int = 64, map_size: int = 110):
@@ -100,12 +105,12 @@ class ConvStem(nn.Module):
         # a no-op at the native size: skipping it keeps the graph free of a pool (and exportable with fixed shapes)
         return x if x.shape[-2:] == (self.map_size, self.map_size) else self.pool(x)
 
-# %% ../nbs/01_layers.ipynb #93bf4c2e
+# %% ../nbs/01_layers.ipynb #d657ce54
 def conv_stem_literal(m: ConvStem, x: torch.Tensor) -> torch.Tensor:
     "The stem as the authors' code runs it: NCHW memory, plain conv/BN/activation, the adaptive pool always applied."
     return m.pool(inverted_residual_literal(m.ir, conv_norm_act_literal(m.conv, x.contiguous())))
 
-# %% ../nbs/01_layers.ipynb #3eac4feb
+# %% ../nbs/01_layers.ipynb #54728cc4
 def fold_batchnorm(model: nn.Module) -> nn.Module:
     "An evaluation-mode copy of `model` with every `conv` → `bn` pair folded into one convolution."
     model = copy.deepcopy(model).eval()

@@ -6,10 +6,10 @@
 from __future__ import annotations
 import torch
 from torch import nn
-import torch.nn.functional as F
 from timm.models import register_model, build_model_with_cfg
 from timm.models._registry import generate_default_cfgs
-from .layers import ConvStem, check_image_batch, conv_stem_literal
+from .layers import ConvStem, check_image_batch, conv_stem_literal, count_params
+from .select import index_mask
 from .filter_attention import FilterAttention, RandomAttention, filter_attention_literal, select_attention_literal
 from .global_attention import (PooledGlobalAttention, FullAttention, pooled_attention_literal,
                                         full_attention_literal)
@@ -113,11 +113,10 @@ def param_table(model: FilterViT, img_size: int = 224) -> list[tuple[str, str, i
     "Rows `(block, input → output shape, parameters)` for the stem, every block and the head, at `img_size`²."
     rows, x = [], torch.zeros(1, model.in_chans, img_size, img_size)
     shape = lambda t: f"{t.shape[1]}×{t.shape[2]}²" if t.shape[2] == t.shape[3] else f"{t.shape[1]}×{t.shape[2]}×{t.shape[3]}"
-    count = lambda m: sum(p.numel() for p in m.parameters())
     with torch.no_grad():
         for name, mod in [('stem', model.stem)] + [(type(b).__name__, b) for b in model.blocks]:
-            y = mod(x); rows.append((name, f"{shape(x)} → {shape(y)}", count(mod))); x = y
-    rows.append(('head', f"{model.num_features} → {model.num_classes}", count(model.pre_logits) + count(model.fc)))
+            y = mod(x); rows.append((name, f"{shape(x)} → {shape(y)}", count_params(mod))); x = y
+    rows.append(('head', f"{model.num_features} → {model.num_classes}", count_params(model.pre_logits) + count_params(model.fc)))
     return rows
 
 # %% ../nbs/08_models.ipynb #614a1e8f
@@ -127,10 +126,7 @@ def literal_features(model: FilterViT, x: torch.Tensor) -> torch.Tensor:
     x = conv_stem_literal(model.stem, x)
     for blk in model.blocks:
         if isinstance(blk, RandomAttention):
-            idx = blk.select(x)[1]
-            chosen = torch.zeros(x.shape[0], blk.map_size ** 2, dtype=torch.bool, device=x.device)
-            chosen[torch.arange(x.shape[0], device=x.device)[:, None], idx] = True
-            x = select_attention_literal(blk, x, chosen)
+            x = select_attention_literal(blk, x, index_mask(blk.select(x)[1], blk.map_size ** 2))
         elif isinstance(blk, FilterAttention): x = filter_attention_literal(blk, x)
         elif isinstance(blk, PooledGlobalAttention): x = pooled_attention_literal(blk, x)
         elif isinstance(blk, FullAttention): x = full_attention_literal(blk, x)

@@ -7,7 +7,8 @@ from __future__ import annotations
 import torch
 
 # %% auto #0
-__all__ = ['check_k', 'topk_indices', 'to_tokens', 'from_tokens', 'gather_tokens', 'scatter_tokens', 'random_indices']
+__all__ = ['check_k', 'topk_indices', 'index_mask', 'to_tokens', 'from_tokens', 'gather_tokens', 'scatter_tokens',
+           'random_indices']
 
 # %% ../nbs/04_select.ipynb #a9547860
 def check_k(k: int, n: int, who: str = 'selection'):
@@ -21,6 +22,11 @@ def topk_indices(scores: torch.Tensor, k: int) -> torch.Tensor:
     return scores.topk(k, dim=1, sorted=False).indices.sort(dim=1).values
 
 # %% ../nbs/04_select.ipynb #2d10535a
+def index_mask(idx: torch.Tensor, n: int) -> torch.Tensor:
+    "B×`n` boolean map that is True at the positions `idx` (B×K) of each row."
+    return torch.zeros(idx.shape[0], n, dtype=torch.bool, device=idx.device).scatter_(1, idx, True)
+
+# %% ../nbs/04_select.ipynb #4eeea800
 def to_tokens(x: torch.Tensor) -> torch.Tensor:
     "The pixels of a B×C×H×W map as B×(H·W)×C tokens in raster order (a view for a channels-last map)."
     B, C, H, W = x.shape
@@ -30,18 +36,18 @@ def from_tokens(t: torch.Tensor, H: int, W: int) -> torch.Tensor:
     "B×(H·W)×C tokens back to a B×C×H×W map (channels-last memory, a view)."
     return t.view(t.shape[0], H, W, t.shape[2]).permute(0, 3, 1, 2)
 
-# %% ../nbs/04_select.ipynb #4eeea800
+# %% ../nbs/04_select.ipynb #02382e6b
 def gather_tokens(x: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
     "The pixels of `x` (B×C×H×W) at the flat positions `idx` (B×K), as tokens B×K×C."
     return to_tokens(x).gather(1, idx[:, :, None].expand(-1, -1, x.shape[1]))
 
-# %% ../nbs/04_select.ipynb #02382e6b
+# %% ../nbs/04_select.ipynb #e7361d36
 def scatter_tokens(x: torch.Tensor, idx: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
     "A copy of `x` (B×C×H×W) whose pixels at flat positions `idx` (B×K) are replaced by `tokens` (B×K×C)."
     out = to_tokens(x).scatter(1, idx[:, :, None].expand(-1, -1, x.shape[1]), tokens.to(x.dtype))
     return from_tokens(out, x.shape[2], x.shape[3])
 
-# %% ../nbs/04_select.ipynb #5baa359c
+# %% ../nbs/04_select.ipynb #e5f9de38
 def random_indices(b: int, n: int, k: int, device=None, generator: torch.Generator | None = None) -> torch.Tensor:
     "`b` independent uniformly random sets of `k` distinct positions out of `n` (B×`k`, ascending)."
     check_k(k, n, 'random_indices')

@@ -18,12 +18,13 @@ from fastai.metrics import accuracy
 from fastai.losses import CrossEntropyLossFlat
 from fastai.callback.progress import ProgressCallback  # noqa: F401 (progress bars, Learner.no_bar)
 import filtervit.models  # registers filtervit_xs / dropoutvit_xs with timm
-from .data import image_dataloaders, imagenette, build_img100, shared_data_dir
+from .data import image_dataloaders, imagenette, build_img100
+from .layers import count_params
 
 # %% auto #0
 __all__ = ['HISTORY_COLS', 'TABLE1_BASELINES', 'REPRO_MODELS', 'paper_lr', 'PaperSchedule', 'EpochSeed', 'NonFiniteGuard',
-           'Throughput', 'atomic_save', 'write_history', 'RunLog', 'create_model', 'resolve_data', 'count_params',
-           'train', 'train_parser', 'main', 'summarize', 'reproduce', 'reproduce_main']
+           'Throughput', 'atomic_save', 'write_history', 'RunLog', 'create_model', 'resolve_data', 'train',
+           'train_parser', 'main', 'summarize', 'reproduce', 'reproduce_main']
 
 # %% ../nbs/10_train.ipynb #aacb99ea
 def paper_lr(epoch: int, it: int, n_iter: int, epochs: int, lr: float = 5e-4, eta_min: float = 1e-5,
@@ -130,8 +131,6 @@ def resolve_data(data: str, data_dir=None, download: bool = False) -> Path:
     return Path(data)
 
 # %% ../nbs/10_train.ipynb #4754989a
-def count_params(m: nn.Module) -> int: return sum(p.numel() for p in m.parameters())
-
 def _device(device: str) -> torch.device:
     if device == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     if device.startswith('cuda') and not torch.cuda.is_available(): raise ValueError(f"--device {device}: CUDA is not available")

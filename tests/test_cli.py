@@ -1,5 +1,5 @@
 "The console scripts are installed, document their options, and fail with a clear message on bad input."
-import subprocess, sys, shutil
+import subprocess, sys
 from pathlib import Path
 import pytest
 
