@@ -16,8 +16,8 @@ from .train import TABLE1_BASELINES
 from .data import shared_data_dir
 
 # %% auto #0
-__all__ = ['DEFAULT_MODELS', 'bench_model', 'count_gflops', 'benchmark', 'machine_info', 'read_paper_table', 'write_report',
-           'speed_accuracy_figure', 'bench_parser', 'main']
+__all__ = ['DEFAULT_MODELS', 'bench_model', 'count_gflops', 'keep_freed_memory', 'benchmark', 'machine_info', 'read_paper_table',
+           'write_report', 'speed_accuracy_figure', 'bench_parser', 'main']
 
 # %% ../nbs/11_bench.ipynb #85a94ba6
 DEFAULT_MODELS = ('filtervit_xs', 'filtervit_xs:literal', 'filtervit_xs:folded', 'dropoutvit_xs') + TABLE1_BASELINES
@@ -38,15 +38,31 @@ def count_gflops(fn, x) -> float:
     with FlopCounterMode(display=False) as fc, torch.inference_mode(): fn(x)
     return fc.get_total_flops() / 1e9 / x.shape[0]
 
-# %% ../nbs/11_bench.ipynb #1cb93e46
+# %% ../nbs/11_bench.ipynb #f0ad571a
 def _sync(device):
     if torch.device(device).type == 'cuda': torch.cuda.synchronize(device)
 
+def _minor_faults() -> int:
+    "Minor page faults of this process so far (0 where the platform does not count them)."
+    try: import resource
+    except ImportError: return 0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+def keep_freed_memory():
+    "Tell glibc's allocator to keep freed memory in the process instead of handing multi-MB blocks back to the kernel."
+    import ctypes
+    try: libc = ctypes.CDLL(None); libc.gnu_get_libc_version
+    except (OSError, AttributeError): raise RuntimeError("keep_freed_memory: the C library is not glibc") from None
+    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+    if not (libc.mallopt(M_MMAP_THRESHOLD, 32 << 20) and libc.mallopt(M_TRIM_THRESHOLD, 1 << 30)):
+        raise RuntimeError("keep_freed_memory: glibc refused the mallopt settings")
+
 def benchmark(models=DEFAULT_MODELS, batch_sizes=(1, 32), device: str = 'cpu', threads: int | None = None,
               repeats: int = 20, warmup: int = 3, img_size: int = 224, num_classes: int = 100, amp: bool = False,
-              channels_last: bool = False, verbose: bool = True) -> list[dict]:
+              channels_last: bool = False, keep_memory: bool = False, verbose: bool = True) -> list[dict]:
     "Interleaved latency/throughput of `models` at each batch size; one row per (model, batch size)."
     if threads: torch.set_num_threads(threads)
+    if keep_memory: keep_freed_memory()
     built = {s: bench_model(s, num_classes, device, channels_last) for s in models}
     info = {s: dict(params=count_params(m),
                     gflops=count_gflops(f, torch.randn(1, 3, img_size, img_size, device=device))) for s, (f, m) in built.items()}
@@ -54,7 +70,7 @@ def benchmark(models=DEFAULT_MODELS, batch_sizes=(1, 32), device: str = 'cpu', t
     for bs in batch_sizes:
         x = torch.randn(bs, 3, img_size, img_size, device=device)
         if channels_last: x = x.contiguous(memory_format=torch.channels_last)
-        times = {s: [] for s in models}
+        times, faults = {s: [] for s in models}, {s: 0 for s in models}
         ctx = (lambda: torch.autocast(torch.device(device).type, dtype=torch.float16 if device != 'cpu' else torch.bfloat16)) \
               if amp else (lambda: torch.autocast('cpu', enabled=False))
         n_rep = repeats if bs == 1 else max(3, repeats // 4)
@@ -64,19 +80,20 @@ def benchmark(models=DEFAULT_MODELS, batch_sizes=(1, 32), device: str = 'cpu', t
             for r in range(n_rep):
                 order = list(models)[r % len(models):] + list(models)[:r % len(models)]
                 for s in order:
-                    _sync(device); t0 = time.perf_counter(); built[s][0](x); _sync(device)
-                    times[s].append(time.perf_counter() - t0)
+                    _sync(device); f0 = _minor_faults(); t0 = time.perf_counter(); built[s][0](x); _sync(device)
+                    times[s].append(time.perf_counter() - t0); faults[s] += _minor_faults() - f0
         for s in models:
             ts = sorted(times[s]); med = ts[len(ts) // 2]
             q = lambda p: ts[min(len(ts) - 1, int(p * len(ts)))]
             rows.append(dict(model=s, batch=bs, params=info[s]['params'], gflops=round(info[s]['gflops'], 3),
                              latency_ms=round(med * 1e3, 2), p10_ms=round(q(0.1) * 1e3, 2), p90_ms=round(q(0.9) * 1e3, 2),
-                             img_s=round(bs / med, 2), repeats=n_rep, device=device, threads=torch.get_num_threads(),
-                             amp=amp, channels_last=channels_last))
+                             img_s=round(bs / med, 2), faults_per_img=round(faults[s] / (n_rep * bs)), repeats=n_rep,
+                             device=device, threads=torch.get_num_threads(), amp=amp, channels_last=channels_last,
+                             keep_memory=keep_memory))
             if verbose: print(f"bs {bs:>3} {s:<24} {rows[-1]['latency_ms']:>9.2f} ms  {rows[-1]['img_s']:>8.1f} img/s")
     return rows
 
-# %% ../nbs/11_bench.ipynb #3d54cb4b
+# %% ../nbs/11_bench.ipynb #c26688c9
 def machine_info(device: str = 'cpu') -> str:
     "One line naming the processor (or GPU), thread count and library versions."
     if torch.device(device).type == 'cuda': hw = torch.cuda.get_device_name(device)
@@ -102,18 +119,18 @@ def write_report(rows: list[dict], out, paper_csv=None, note: str = '') -> str:
     models = list(dict.fromkeys(r['model'] for r in rows))
     ref = lambda m, b: by.get((m, b), {}).get('img_s')
     head = ['model', 'params (M)', 'GFLOPs'] + [f'bs {b}: ms' for b in sizes[:1]] + [f'bs {b}: img/s' for b in sizes] + \
-           ['× mobilevit_s (bs 1)', '× literal (bs 1)', 'paper params (M)', 'paper CPU fps', 'paper GPU fps', 'paper accuracy']
+           ['× mobilevit_s (bs 1)', '× literal (bs 1)', 'page faults / img (bs 1)', 'paper params (M)', 'paper CPU fps', 'paper GPU fps', 'paper accuracy']
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
     for m in models:
         r1, p = by[(m, sizes[0])], paper.get(m, {})
         vs_mvit = f"{r1['img_s'] / ref('mobilevit_s', sizes[0]):.2f}" if ref('mobilevit_s', sizes[0]) else ''
         vs_lit = f"{r1['img_s'] / ref('filtervit_xs:literal', sizes[0]):.2f}" if m.startswith('filtervit_xs') and ref('filtervit_xs:literal', sizes[0]) else ''
         cells = [m, f"{r1['params'] / 1e6:.2f}", f"{r1['gflops']:.2f}", f"{r1['latency_ms']:.1f} ({r1['p10_ms']:.1f}–{r1['p90_ms']:.1f})"]
-        cells += [f"{by[(m, b)]['img_s']:.1f}" for b in sizes] + [vs_mvit, vs_lit]
+        cells += [f"{by[(m, b)]['img_s']:.1f}" for b in sizes] + [vs_mvit, vs_lit, f"{r1['faults_per_img']:,}"]
         cells += [p.get('params_m', ''), p.get('fps_cpu_m1pro', ''), p.get('fps_cuda_rtx4090', ''), p.get('accuracy_img100_subset1', '')]
         lines.append('| ' + ' | '.join(cells) + ' |')
     md = (f"Measured on {note or machine_info(rows[0]['device'])}; device {rows[0]['device']}, amp {rows[0]['amp']}, "
-          f"channels-last input {rows[0]['channels_last']}; median latency (10th–90th percentile) over "
+          f"channels-last input {rows[0]['channels_last']}, freed memory kept by glibc {rows[0]['keep_memory']}; median latency (10th–90th percentile) over "
           f"{rows[0]['repeats']} interleaved repeats at batch {sizes[0]}. Paper columns: Table I (M1 Pro CPU, RTX 4090).\n\n"
           + '\n'.join(lines) + '\n')
     (out / 'bench.md').write_text(md)
@@ -137,7 +154,7 @@ def speed_accuracy_figure(rows: list[dict], path, paper_csv=None, accuracy: dict
     fig.savefig(path, dpi=150); plt.close(fig)
     return path
 
-# %% ../nbs/11_bench.ipynb #282b7d2c
+# %% ../nbs/11_bench.ipynb #ce25f981
 def bench_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='filtervit-bench', formatter_class=argparse.ArgumentDefaultsHelpFormatter,
         description="Benchmark FilterViT, DropoutViT and the Table I baselines (params, GFLOPs, latency, throughput), "
@@ -151,6 +168,7 @@ def bench_parser() -> argparse.ArgumentParser:
     p.add_argument('--img-size', type=int, default=224)
     p.add_argument('--amp', action='store_true', help='autocast (float16 on CUDA, bfloat16 on CPU)')
     p.add_argument('--channels-last', action='store_true', help='channels-last model and input')
+    p.add_argument('--keep-memory', action='store_true', help="glibc keeps freed memory (mallopt), for every model of the run")
     p.add_argument('--paper', default=None, help='paper_table1.csv (default: ../shared/reference/)')
     p.add_argument('--out', default='runs/bench')
     p.add_argument('--figure', default=None, help='speed-vs-accuracy PNG (default: <out>/speed_vs_accuracy.png)')
@@ -163,7 +181,7 @@ def main(argv=None):
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         rows = benchmark(a.models, a.batch_sizes, a.device, a.threads, a.repeats, a.warmup, a.img_size, amp=a.amp,
-                         channels_last=a.channels_last)
+                         channels_last=a.channels_last, keep_memory=a.keep_memory)
     print(write_report(rows, a.out, a.paper))
     fig = speed_accuracy_figure(rows, a.figure or Path(a.out) / 'speed_vs_accuracy.png', a.paper) if read_paper_table(a.paper) else None
     if fig: print(f"figure: {fig}")

@@ -9,9 +9,20 @@ from torch import nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['ImportanceScorer']
+__all__ = ['single_output_conv', 'ImportanceScorer']
 
-# %% ../nbs/03_mask.ipynb #dd47915f
+# %% ../nbs/03_mask.ipynb #5778d42f
+def single_output_conv(x: torch.Tensor, conv: nn.Conv2d) -> torch.Tensor:
+    "`conv(x)` for a size-keeping, stride-1 `conv` with one output channel, as one matrix product and one `F.fold`."
+    (kh, kw), (dh, dw), (ph, pw) = conv.kernel_size, conv.dilation, conv.padding
+    if conv.out_channels != 1 or conv.groups != 1 or conv.stride != (1, 1) or (2 * ph, 2 * pw) != (dh * (kh - 1), dw * (kw - 1)):
+        raise ValueError(f"single_output_conv: needs one output channel, groups 1, stride 1 and size-keeping padding, got {conv}")
+    B, C, H, W = x.shape
+    w = conv.weight[0].flip(1, 2).reshape(C, kh * kw)                  # C×taps, taps in reversed order
+    taps = x.permute(0, 2, 3, 1).reshape(B, H * W, C) @ w              # B×N×taps (a view of x if channels-last)
+    y = F.fold(taps.transpose(1, 2), (H, W), (kh, kw), dilation=(dh, dw), padding=(ph, pw))
+    return y if conv.bias is None else y + conv.bias.view(1, 1, 1, 1)
+
 class ImportanceScorer(nn.Module):
     "Per-pixel importance: sigmoid(GELU(BN(Conv2d(c→1, 7×7, dilation 5, padding 15)))) → B×1×H×W."
     def __init__(self, chans: int, kernel_size: int = 7, dilation: int = 5):
@@ -21,4 +32,5 @@ class ImportanceScorer(nn.Module):
         self.bn = nn.BatchNorm2d(1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.sigmoid(F.gelu(self.bn(self.conv(x))))
+        y = single_output_conv(x, self.conv) if x.device.type == 'cpu' else self.conv(x)
+        return torch.sigmoid(F.gelu(self.bn(y)))

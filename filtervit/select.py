@@ -8,7 +8,7 @@ import torch
 
 # %% auto #0
 __all__ = ['check_k', 'topk_indices', 'index_mask', 'to_tokens', 'from_tokens', 'gather_tokens', 'scatter_tokens',
-           'random_indices']
+           'scatter_tokens_', 'random_indices']
 
 # %% ../nbs/04_select.ipynb #a9547860
 def check_k(k: int, n: int, who: str = 'selection'):
@@ -36,16 +36,27 @@ def from_tokens(t: torch.Tensor, H: int, W: int) -> torch.Tensor:
     "B×(H·W)×C tokens back to a B×C×H×W map (channels-last memory, a view)."
     return t.view(t.shape[0], H, W, t.shape[2]).permute(0, 3, 1, 2)
 
-# %% ../nbs/04_select.ipynb #02382e6b
+# %% ../nbs/04_select.ipynb #1a2ba817
 def gather_tokens(x: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
     "The pixels of `x` (B×C×H×W) at the flat positions `idx` (B×K), as tokens B×K×C."
-    return to_tokens(x).gather(1, idx[:, :, None].expand(-1, -1, x.shape[1]))
+    B, C, H, W = x.shape
+    rows = (idx + torch.arange(B, device=idx.device)[:, None] * (H * W)).flatten()   # positions among all B·H·W pixels
+    return to_tokens(x).reshape(B * H * W, C).index_select(0, rows).view(B, idx.shape[1], C)
 
 # %% ../nbs/04_select.ipynb #e7361d36
 def scatter_tokens(x: torch.Tensor, idx: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
     "A copy of `x` (B×C×H×W) whose pixels at flat positions `idx` (B×K) are replaced by `tokens` (B×K×C)."
     out = to_tokens(x).scatter(1, idx[:, :, None].expand(-1, -1, x.shape[1]), tokens.to(x.dtype))
     return from_tokens(out, x.shape[2], x.shape[3])
+
+# %% ../nbs/04_select.ipynb #c3efcf10
+def scatter_tokens_(x: torch.Tensor, idx: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
+    "`scatter_tokens` in place: `x` (B×C×H×W, channels-last memory) gets `tokens` (B×K×C) at positions `idx`; returns `x`."
+    if not x.is_contiguous(memory_format=torch.channels_last):
+        raise ValueError(f"scatter_tokens_: x must be a channels-last map to be written in place (strides {x.stride()})")
+    B, C, H, W = x.shape
+    x.permute(0, 2, 3, 1).view(B, H * W, C).scatter_(1, idx[:, :, None].expand(-1, -1, C), tokens.to(x.dtype))
+    return x
 
 # %% ../nbs/04_select.ipynb #e5f9de38
 def random_indices(b: int, n: int, k: int, device=None, generator: torch.Generator | None = None) -> torch.Tensor:
