@@ -17,7 +17,7 @@ from .data import shared_data_dir
 
 # %% auto #0
 __all__ = ['DEFAULT_MODELS', 'bench_model', 'count_gflops', 'keep_freed_memory', 'benchmark', 'machine_info', 'read_paper_table',
-           'write_report', 'speed_accuracy_figure', 'bench_parser', 'main']
+           'write_report', 'speed_accuracy_figure', 'op_breakdown', 'bench_parser', 'main']
 
 # %% ../nbs/11_bench.ipynb #85a94ba6
 DEFAULT_MODELS = ('filtervit_xs', 'filtervit_xs:literal', 'filtervit_xs:folded', 'dropoutvit_xs') + TABLE1_BASELINES
@@ -153,6 +153,18 @@ def speed_accuracy_figure(rows: list[dict], path, paper_csv=None, accuracy: dict
     ax.grid(alpha=0.3); fig.tight_layout(); Path(path).parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=150); plt.close(fig)
     return path
+
+# %% ../nbs/11_bench.ipynb #463903e2
+def op_breakdown(fn, x, repeats: int = 10, top: int = 8) -> list[tuple[str, float, float]]:
+    "The `top` operators by self CPU time of `fn(x)`: `(name, calls per call of fn, ms per call of fn)`, then the total."
+    from torch.profiler import profile, ProfilerActivity
+    with torch.inference_mode():
+        for _ in range(3): fn(x)
+        with profile(activities=[ProfilerActivity.CPU]) as prof:
+            for _ in range(repeats): fn(x)
+    ka = sorted(prof.key_averages(), key=lambda k: -k.self_cpu_time_total)
+    rows = [(k.key, k.count / repeats, k.self_cpu_time_total / repeats / 1e3) for k in ka[:top]]
+    return rows + [('total', sum(k.count for k in ka) / repeats, sum(k.self_cpu_time_total for k in ka) / repeats / 1e3)]
 
 # %% ../nbs/11_bench.ipynb #ce25f981
 def bench_parser() -> argparse.ArgumentParser:

@@ -9,7 +9,7 @@ from torch import nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['single_output_conv', 'ImportanceScorer']
+__all__ = ['single_output_conv', 'ImportanceScorer', 'importance_literal']
 
 # %% ../nbs/03_mask.ipynb #5778d42f
 def single_output_conv(x: torch.Tensor, conv: nn.Conv2d) -> torch.Tensor:
@@ -34,3 +34,8 @@ class ImportanceScorer(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         y = single_output_conv(x, self.conv) if x.device.type == 'cpu' else self.conv(x)
         return torch.sigmoid(F.gelu(self.bn(y)))
+
+# %% ../nbs/03_mask.ipynb #923c577d
+def importance_literal(sc: ImportanceScorer, x: torch.Tensor) -> torch.Tensor:
+    "`sc(x)` computed as the authors' code does: `Conv2d` module, BatchNorm, GELU, sigmoid, in `x`'s memory layout."
+    return torch.sigmoid(F.gelu(sc.bn(sc.conv(x))))
