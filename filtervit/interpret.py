@@ -17,7 +17,7 @@ from .select import index_mask
 
 # %% auto #0
 __all__ = ['region_scores', 'apply_regions', 'deletion_insertion', 'selection_grid', 'jaccard', 'selection_overlaps',
-           'interpretability_report', 'explorer_panel', 'explorer']
+           'interpretability_report', 'main', 'explorer_panel', 'explorer']
 
 # %% ../nbs/13_interpret.ipynb #3a230b7a
 def region_scores(importance: torch.Tensor, img_size: int, patch: int) -> torch.Tensor:
@@ -113,6 +113,25 @@ def interpretability_report(run_dir, data=None, n_images: int = 50, out=None, im
         fig.suptitle(f"{desc}; {len(y)} validation images", fontsize=9); fig.tight_layout()
         fig.savefig(out / 'deletion_insertion.png', dpi=120); plt.close(fig)
     return rep
+
+# %% ../nbs/13_interpret.ipynb #2761c3af
+def main(argv=None):
+    "Console script `filtervit-interpret`."
+    import argparse, sys
+    p = argparse.ArgumentParser(prog='filtervit-interpret', formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        description="Deletion/insertion curves and selection overlaps of a trained FilterViT run (JSON + PNG).")
+    p.add_argument('--run', required=True, help='a filtervit-train run folder (with best.pth and result.json)')
+    p.add_argument('--data', default=None, help='image folder with a val/ split (default: the shared Imagenette mini copy)')
+    p.add_argument('--n-images', type=int, default=50)
+    p.add_argument('--out', default=None, help='output folder (default: <run>/interpretability)')
+    a = p.parse_args(argv)
+    run = Path(a.run)
+    for f in ('best.pth', 'result.json'):
+        if not (run / f).exists(): sys.exit(f"filtervit-interpret: error: {run / f} is missing: train first (filtervit-train, make reproduce)")
+    if a.data is None and shared_data_dir() is None: sys.exit("filtervit-interpret: error: no --data given and no shared data folder found")
+    rep = interpretability_report(run, a.data, a.n_images, out=a.out or run / 'interpretability')
+    for l, r in enumerate(rep['layers']): print(f"layer {l}: deletion area {r['deletion_area']:+.3f}, insertion area {r['insertion_area']:+.3f}")
+    print(json.dumps({k: round(v, 3) for k, v in rep['overlaps'].items()}))
 
 # %% ../nbs/13_interpret.ipynb #a41de484
 def explorer_panel(model, photo, layer: int = 0, k: int | None = None, classes=None, ax=None):

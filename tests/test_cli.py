@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 BIN = Path(sys.executable).parent
-SCRIPTS = ['filtervit-train', 'filtervit-reproduce', 'filtervit-bench', 'filtervit-figures']
+SCRIPTS = ['filtervit-train', 'filtervit-reproduce', 'filtervit-bench', 'filtervit-figures', 'filtervit-interpret']
 
 def run(*args):
     return subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=300)
@@ -39,3 +39,7 @@ def test_bench_unknown_variant_fails(tmp_path):
 def test_figures_needs_a_runs_folder(tmp_path):
     r = run(BIN / 'filtervit-figures', '--runs', tmp_path / 'none')
     assert r.returncode != 0 and 'is not a folder' in r.stderr
+
+def test_interpret_needs_a_trained_run(tmp_path):
+    r = run(BIN / 'filtervit-interpret', '--run', tmp_path)
+    assert r.returncode != 0 and 'best.pth is missing' in r.stderr and 'Traceback' not in r.stderr
