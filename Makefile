@@ -26,7 +26,7 @@ test: setup
 	  echo "nbdev_test --flags '$$flags'"; $(BIN)/nbdev_test --n_workers 2 --timing --flags "$$flags"
 	$(BIN)/pytest -q tests
 
-## The main job: FilterViT-XS, DropoutViT-XS and MobileViT-S on an Imagenette subset (2-core CPU: ~10 min).
+## The main job: FilterViT-XS, DropoutViT-XS and MobileViT-S on an Imagenette subset (2-core CPU: ~11 min).
 reproduce: setup
 	$(BIN)/filtervit-reproduce --out runs/imagenette-cpu
 
