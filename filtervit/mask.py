@@ -11,12 +11,14 @@ import torch.nn.functional as F
 # %% auto #0
 __all__ = ['single_output_conv', 'ImportanceScorer', 'importance_literal']
 
-# %% ../nbs/03_mask.ipynb #5778d42f
+# %% ../nbs/03_mask.ipynb #fbabc19a
 def single_output_conv(x: torch.Tensor, conv: nn.Conv2d) -> torch.Tensor:
     "`conv(x)` for a size-keeping, stride-1 `conv` with one output channel, as one matrix product and one `F.fold`."
-    (kh, kw), (dh, dw), (ph, pw) = conv.kernel_size, conv.dilation, conv.padding
-    if conv.out_channels != 1 or conv.groups != 1 or conv.stride != (1, 1) or (2 * ph, 2 * pw) != (dh * (kh - 1), dw * (kw - 1)):
-        raise ValueError(f"single_output_conv: needs one output channel, groups 1, stride 1 and size-keeping padding, got {conv}")
+    (kh, kw), (dh, dw), pad = conv.kernel_size, conv.dilation, conv.padding
+    if (conv.out_channels != 1 or conv.groups != 1 or conv.stride != (1, 1) or conv.padding_mode != 'zeros'
+            or isinstance(pad, str) or (2 * pad[0], 2 * pad[1]) != (dh * (kh - 1), dw * (kw - 1))):
+        raise ValueError(f"single_output_conv: needs one output channel, groups 1, stride 1 and size-keeping zero padding, got {conv}")
+    ph, pw = pad
     B, C, H, W = x.shape
     w = conv.weight[0].flip(1, 2).reshape(C, kh * kw)                  # C×taps, taps in reversed order
     taps = x.permute(0, 2, 3, 1).reshape(B, H * W, C) @ w              # B×N×taps (a view of x if channels-last)
