@@ -38,15 +38,16 @@ def count_gflops(fn, x) -> float:
     with FlopCounterMode(display=False) as fc, torch.inference_mode(): fn(x)
     return fc.get_total_flops() / 1e9 / x.shape[0]
 
-# %% ../nbs/11_bench.ipynb #f0ad571a
+# %% ../nbs/11_bench.ipynb #8abc6ab7
 def _sync(device):
     if torch.device(device).type == 'cuda': torch.cuda.synchronize(device)
 
+try: import resource                  # Unix only
+except ImportError: resource = None
+
 def _minor_faults() -> int:
     "Minor page faults of this process so far (0 where the platform does not count them)."
-    try: import resource
-    except ImportError: return 0
-    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt if resource else 0
 
 def keep_freed_memory():
     "Tell glibc's allocator to keep freed memory in the process instead of handing multi-MB blocks back to the kernel."

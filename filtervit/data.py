@@ -96,7 +96,7 @@ def build_img100(imagenet, dest, subset: int = 1, copy: bool = False, verbose: b
         for split, c in counts.items(): print(f"img-100 subset {subset} {split}: {len(c)} classes, {sum(c.values()):,} images")
     return counts
 
-# %% ../nbs/09_data.ipynb #3739aa18
+# %% ../nbs/09_data.ipynb #e963b5a5
 def shared_data_dir() -> Path | None:
     "`$FILTERVIT_SHARED_DATA`, else the first `shared/data` beside the working directory or its parent, else `None`."
     env = os.environ.get('FILTERVIT_SHARED_DATA')
@@ -116,9 +116,8 @@ def imagenette(data_dir=None, tar=None, download: bool = False) -> Path:
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     dest = data_dir / 'imagenette2-224'
     if (dest / '.complete').exists(): return dest
-    tried = []
     if tar is None and os.environ.get('FILTERVIT_IMAGENETTE_TAR'): tar = os.environ['FILTERVIT_IMAGENETTE_TAR']
-    if tar is None and shared_data_dir() is not None: tar = shared_data_dir() / 'imagenette2-224.tar'
+    if tar is None and (shared := shared_data_dir()) is not None: tar = shared / 'imagenette2-224.tar'
     if tar is not None and Path(tar).is_file():
         tmp = data_dir / '.imagenette2-224.partial'
         shutil.rmtree(tmp, ignore_errors=True); shutil.rmtree(dest, ignore_errors=True)
@@ -128,12 +127,12 @@ def imagenette(data_dir=None, tar=None, download: bool = False) -> Path:
         check_image_folder(dest)
         (dest / '.complete').touch()
         return dest
-    tried.append(f"tar {tar}" if tar is not None else "no tar given ($FILTERVIT_IMAGENETTE_TAR unset, no shared/data found)")
+    tried = f"tar {tar}" if tar is not None else "no tar given ($FILTERVIT_IMAGENETTE_TAR unset, no shared/data found)"
     if download:
         from fastai.data.external import untar_data, URLs
-        print(f"imagenette: {tried[0]} not found; downloading fastai's imagenette2-320 with untar_data")
+        print(f"imagenette: {tried} not found; downloading fastai's imagenette2-320 with untar_data")
         return untar_data(URLs.IMAGENETTE_320)
-    raise FileNotFoundError(f"Imagenette2-224 not found in {dest}; tried: {'; '.join(tried)}. Pass tar=…, set "
+    raise FileNotFoundError(f"Imagenette2-224 not found in {dest}; tried: {tried}. Pass tar=…, set "
                             "$FILTERVIT_IMAGENETTE_TAR, or allow the fastai download (download=True / --download).")
 
 # %% ../nbs/09_data.ipynb #d9f9d7c4
@@ -181,7 +180,7 @@ class ImageFolderDataset(datasets.ImageFolder):
             return (self.transform(img) if self.transform else img), target
         raise RuntimeError(f"no readable image left in {self.root}")
 
-# %% ../nbs/09_data.ipynb #4f0265a0
+# %% ../nbs/09_data.ipynb #7b3e95af
 def image_dataloaders(path, img_size: int = 224, bs: int = 64, limit_per_class: int | None = None,
                       val_limit_per_class: int | None = None, num_workers: int | None = None, seed: int = 0,
                       pin_memory: bool = False) -> DataLoaders:
@@ -190,7 +189,6 @@ def image_dataloaders(path, img_size: int = 224, bs: int = 64, limit_per_class: 
     path = Path(path)
     train_ds = ImageFolderDataset(path / 'train', train_transforms(img_size), limit_per_class)
     valid_ds = ImageFolderDataset(path / 'val', val_transforms(img_size), val_limit_per_class or limit_per_class)
-    if train_ds.classes != valid_ds.classes: raise ValueError(f"dataset {path}: train and val classes differ")
     if num_workers is None: num_workers = min(8, os.cpu_count() or 1) if torch.cuda.is_available() else 0
     g = torch.Generator().manual_seed(seed)
     kw = dict(num_workers=num_workers, pin_memory=pin_memory, persistent_workers=num_workers > 0)

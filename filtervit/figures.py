@@ -18,7 +18,7 @@ from .bench import read_paper_table
 
 # %% auto #0
 __all__ = ['OURS', 'read_runs', 'read_authors_curves', 'plot_curves', 'plot_dropout_vs_filter', 'load_run_model', 'photo_batch',
-           'plot_masks', 'summary_table', 'make_figures', 'main']
+           'draw_selection', 'plot_masks', 'summary_table', 'make_figures', 'main']
 
 # %% ../nbs/12_figures.ipynb #16299fa2
 def read_runs(runs_dir) -> dict[str, dict]:
@@ -77,7 +77,7 @@ def plot_dropout_vs_filter(runs_dirs, path=None):
     if path: Path(path).parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=130)
     return fig
 
-# %% ../nbs/12_figures.ipynb #eb27a93e
+# %% ../nbs/12_figures.ipynb #a1fa509f
 def load_run_model(run_dir=None, model: str = 'filtervit_xs', num_classes: int = 10):
     "(model in eval mode, description): the best checkpoint of a run folder, or an untrained `model` if there is none."
     if run_dir is not None and (Path(run_dir) / 'best.pth').exists():
@@ -94,6 +94,16 @@ def photo_batch(paths, img_size: int = 224) -> tuple[torch.Tensor, list[np.ndarr
     x = torch.stack([tf(im) for im in imgs])
     return x, [((t.permute(1, 2, 0).numpy() + 1) / 2).clip(0, 1) for t in x]
 
+def draw_selection(ax, crop: np.ndarray, importance: torch.Tensor | None, idx: torch.Tensor, n: int,
+                   alpha: float = .55, dot: float = 2):
+    "On `ax`: the photo `crop`, its mask (1×n×n, upsampled; if any) and the selected flat positions `idx` of the n×n map."
+    ax.imshow(crop)
+    if importance is not None:
+        up = F.interpolate(importance[None].float(), size=crop.shape[:2], mode='bilinear', align_corners=False)[0, 0]
+        ax.imshow(up, cmap='magma', alpha=alpha)
+    scale = crop.shape[0] / n
+    ax.scatter((idx % n + .5) * scale, (idx // n + .5) * scale, s=dot, c='cyan', marker='s', linewidths=0)
+
 def plot_masks(model, paths, desc: str = '', path=None, img_size: int = 224):
     "Fig. 5: photo, then each selection layer's mask overlaid and its selected pixels, one row per photo."
     x, crops = photo_batch(paths, img_size)
@@ -102,15 +112,9 @@ def plot_masks(model, paths, desc: str = '', path=None, img_size: int = 224):
     for r, crop in enumerate(crops):
         axs[r, 0].imshow(crop); axs[r, 0].set_title(Path(paths[r]).stem[:28], fontsize=8)
         for c, s in enumerate(sels, 1):
-            n, idx = s['map_size'], s['indices'][r]
-            ax = axs[r, c]; ax.imshow(crop)
-            if s['importance'] is not None:
-                m = F.interpolate(s['importance'][r:r + 1], size=(img_size, img_size), mode='bilinear', align_corners=False)[0, 0]
-                ax.imshow(m, cmap='magma', alpha=.55)
-                if r == 0: ax.set_title(f"block {s['block']}: {n}×{n}, K={idx.numel()}", fontsize=8)
-            elif r == 0: ax.set_title(f"block {s['block']}: {n}×{n}, K={idx.numel()} (random)", fontsize=8)
-            scale = img_size / n
-            ax.scatter((idx % n + .5) * scale, (idx // n + .5) * scale, s=2, c='cyan', marker='s', linewidths=0)
+            n, idx, imp = s['map_size'], s['indices'][r], s['importance']
+            draw_selection(axs[r, c], crop, None if imp is None else imp[r], idx, n)
+            if r == 0: axs[r, c].set_title(f"block {s['block']}: {n}×{n}, K={idx.numel()}" + ('' if imp is not None else ' (random)'), fontsize=8)
     for a in axs.flat: a.axis('off')
     fig.suptitle(desc, fontsize=10); fig.tight_layout()
     if path: Path(path).parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=110)

@@ -15,7 +15,7 @@ from .encoder import EncoderLayer, to_torch_encoder
 # %% auto #0
 __all__ = ['FilterAttention', 'select_attention_literal', 'filter_attention_literal', 'RandomAttention']
 
-# %% ../nbs/06_filter_attention.ipynb #8a0ee81e
+# %% ../nbs/06_filter_attention.ipynb #ca81c158
 class FilterAttention(nn.Module):
     "FilterViT's block: the top-`k` pixels of a learned importance mask attend to each other, then an inverted residual."
     def __init__(self, chans: int, map_size: int, k: int, heads: int = 4, ffn_ratio: int = 3, expand: float = 3.0):
@@ -46,9 +46,9 @@ class FilterAttention(nn.Module):
         "Steps 1–6: the map with the K selected pixels replaced by the encoder's tokens, and the selection."
         self.check_input(x)
         importance, idx = self.select(x)
-        x = x.contiguous(memory_format=torch.channels_last)
-        # a fresh map of our own (x·mask, or a copy when there is no mask) that the tokens can be written into in place
-        x = x * importance if importance is not None else x.clone()
+        # a fresh channels-last map of our own (x·mask, or a copy without a mask) that the tokens are written into in place
+        x = (x * importance).contiguous(memory_format=torch.channels_last) if importance is not None \
+            else x.clone(memory_format=torch.channels_last)
         tokens = self.encoder(gather_tokens(x, idx) + self.pe(idx))
         return scatter_tokens_(x, idx, tokens), dict(importance=importance, indices=idx)
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import torch
 
 # %% auto #0
-__all__ = ['check_k', 'topk_indices', 'index_mask', 'to_tokens', 'from_tokens', 'gather_tokens', 'scatter_tokens',
-           'scatter_tokens_', 'random_indices']
+__all__ = ['check_k', 'topk_indices', 'index_mask', 'to_tokens', 'from_tokens', 'gather_tokens', 'scatter_tokens_',
+           'scatter_tokens', 'random_indices']
 
 # %% ../nbs/04_select.ipynb #a9547860
 def check_k(k: int, n: int, who: str = 'selection'):
@@ -43,20 +43,18 @@ def gather_tokens(x: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
     rows = (idx + torch.arange(B, device=idx.device)[:, None] * (H * W)).flatten()   # positions among all B·H·W pixels
     return to_tokens(x).reshape(B * H * W, C).index_select(0, rows).view(B, idx.shape[1], C)
 
-# %% ../nbs/04_select.ipynb #e7361d36
-def scatter_tokens(x: torch.Tensor, idx: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
-    "A copy of `x` (B×C×H×W) whose pixels at flat positions `idx` (B×K) are replaced by `tokens` (B×K×C)."
-    out = to_tokens(x).scatter(1, idx[:, :, None].expand(-1, -1, x.shape[1]), tokens.to(x.dtype))
-    return from_tokens(out, x.shape[2], x.shape[3])
-
-# %% ../nbs/04_select.ipynb #c3efcf10
+# %% ../nbs/04_select.ipynb #00ccb4a8
 def scatter_tokens_(x: torch.Tensor, idx: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
-    "`scatter_tokens` in place: `x` (B×C×H×W, channels-last memory) gets `tokens` (B×K×C) at positions `idx`; returns `x`."
+    "Write `tokens` (B×K×C) into `x` (B×C×H×W, channels-last memory) at the flat positions `idx` (B×K), in place; return `x`."
     if not x.is_contiguous(memory_format=torch.channels_last):
         raise ValueError(f"scatter_tokens_: x must be a channels-last map to be written in place (strides {x.stride()})")
     B, C, H, W = x.shape
     x.permute(0, 2, 3, 1).view(B, H * W, C).scatter_(1, idx[:, :, None].expand(-1, -1, C), tokens.to(x.dtype))
     return x
+
+def scatter_tokens(x: torch.Tensor, idx: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
+    "A copy of `x` (B×C×H×W) whose pixels at flat positions `idx` (B×K) are replaced by `tokens` (B×K×C)."
+    return scatter_tokens_(x.clone(memory_format=torch.channels_last), idx, tokens)
 
 # %% ../nbs/04_select.ipynb #e5f9de38
 def random_indices(b: int, n: int, k: int, device=None, generator: torch.Generator | None = None) -> torch.Tensor:
