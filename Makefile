@@ -9,7 +9,7 @@ QUIET_PIP := grep -v 'is ignored: it is neither a file nor a directory' || true
 # datasets are extracted here (ignored by git) unless the caller says otherwise
 export FILTERVIT_DATA ?= $(CURDIR)/data
 
-.PHONY: setup test test-fast reproduce export export-check readme docs clean-venv
+.PHONY: setup test test-fast reproduce study export export-check readme docs clean-venv
 
 $(STAMP): requirements-dev.txt settings.ini setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,9 +26,14 @@ test: setup
 	  echo "nbdev_test --flags '$$flags'"; $(BIN)/nbdev_test --n_workers 2 --timing --flags "$$flags"
 	$(BIN)/pytest -q tests
 
-## The main job: FilterViT-XS, DropoutViT-XS and MobileViT-S on an Imagenette subset (2-core CPU: ~11 min).
+## The main job: FilterViT-XS, DropoutViT-XS and MobileViT-S at 112² on an Imagenette subset (2-core CPU: ~15 min),
+## printed beside the committed study. Writes runs/reproduce (not committed).
 reproduce: setup
-	$(BIN)/filtervit-reproduce --out runs/imagenette-cpu
+	$(BIN)/filtervit-reproduce --out runs/reproduce
+
+## The study (hours): every run of the grid not yet in runs/study-imagenette-112, resuming from ~/.cache/filtervit.
+study: setup
+	$(BIN)/filtervit-study --results runs/study-imagenette-112
 
 ## The quick loop while editing notebooks: plain nbdev_test (no slow, no cuda cells).
 test-fast: setup

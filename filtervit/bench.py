@@ -12,7 +12,7 @@ import timm
 import filtervit.models  # registers our models with timm
 from .models import literal_forward
 from .layers import fold_batchnorm, count_params
-from .train import TABLE1_BASELINES
+from .core import TABLE1_BASELINES
 from .data import shared_data_dir
 
 # %% auto #0

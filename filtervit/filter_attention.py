@@ -86,22 +86,26 @@ def filter_attention_literal(blk: FilterAttention, x: torch.Tensor) -> torch.Ten
 
 # %% ../nbs/06_filter_attention.ipynb #e24a9df6
 class RandomAttention(FilterAttention):
-    "DropoutViT's block: `k` uniformly random pixels (per sample) attend to each other; no scorer, no mask product."
+    "DropoutViT's block: `k` uniformly random pixels attend to each other; no scorer, no mask product."
     def __init__(self, chans: int, map_size: int, k: int, heads: int = 4, ffn_ratio: int = 3, expand: float = 3.0,
-                 eval_selection: str = 'fixed', seed: int = 0):
+                 eval_selection: str = 'fixed', sampling: str = 'batch', seed: int = 0):
         super().__init__(chans, map_size, k, heads, ffn_ratio, expand)
         if eval_selection not in ('fixed', 'random'):
             raise ValueError(f"RandomAttention: eval_selection must be 'fixed' or 'random', got {eval_selection!r}")
-        self.eval_selection = eval_selection
+        if sampling not in ('batch', 'sample'):
+            raise ValueError(f"RandomAttention: sampling must be 'batch' or 'sample', got {sampling!r}")
+        self.eval_selection, self.sampling = eval_selection, sampling
         fixed = random_indices(1, map_size * map_size, k, generator=torch.Generator().manual_seed(seed))
         self.register_buffer('fixed_indices', fixed, persistent=False)
 
     def _make_scorer(self, chans): return None
 
     def select(self, x: torch.Tensor) -> tuple[None, torch.Tensor]:
-        "No mask; fresh per-sample random positions when training (or `eval_selection='random'`), else the fixed set."
-        if self.training or self.eval_selection == 'random':
-            return None, random_indices(x.shape[0], self.map_size ** 2, self.k, device=x.device)
-        return None, self.fixed_indices.expand(x.shape[0], -1)
+        "No mask; fresh random positions when training (or `eval_selection='random'`), else the fixed set."
+        B = x.shape[0]
+        if not (self.training or self.eval_selection == 'random'): return None, self.fixed_indices.expand(B, -1)
+        if self.sampling == 'batch': return None, random_indices(1, self.map_size ** 2, self.k, device=x.device).expand(B, -1)
+        return None, random_indices(B, self.map_size ** 2, self.k, device=x.device)
 
-    def extra_repr(self) -> str: return super().extra_repr() + f", eval_selection={self.eval_selection!r}"
+    def extra_repr(self) -> str:
+        return super().extra_repr() + f", eval_selection={self.eval_selection!r}, sampling={self.sampling!r}"

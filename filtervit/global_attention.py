@@ -66,7 +66,7 @@ def pooled_attention_literal(blk: PooledGlobalAttention, x: torch.Tensor) -> tor
 
 # %% ../nbs/07_global_attention.ipynb #b0ac8471
 class FullAttention(nn.Module):
-    "Every pixel is a token (no positional encoding); one encoder layer; then `IR(cin→cout, 2, 2)`."
+    "Every pixel is a token (no positional encoding); one encoder layer, added back to the map; then `IR(cin→cout, 2, 2)`."
     def __init__(self, cin: int, cout: int, heads: int = 8, ffn_ratio: int = 2, expand: float = 2.0):
         super().__init__()
         self.cin, self.cout = cin, cout
@@ -75,10 +75,11 @@ class FullAttention(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         B, C, H, W = x.shape
-        return self.ir(from_tokens(self.encoder(to_tokens(x)), H, W))
+        return self.ir(x + from_tokens(self.encoder(to_tokens(x)), H, W))   # x + Enc(x): the authors' extra residual
 
 def full_attention_literal(blk: FullAttention, x: torch.Tensor) -> torch.Tensor:
-    "`FullAttention` with PyTorch's encoder layer."
+    "`FullAttention` as the authors' code runs it: clone `x`, PyTorch's encoder layer, add the clone back, IR."
     B, C, H, W = x.shape
+    res = x.clone()
     t = to_torch_encoder(blk.encoder)(x.flatten(2).transpose(1, 2))
-    return inverted_residual_literal(blk.ir, t.transpose(1, 2).reshape(B, C, H, W))
+    return inverted_residual_literal(blk.ir, t.transpose(1, 2).reshape(B, C, H, W) + res)

@@ -15,8 +15,9 @@ from .global_attention import (PooledGlobalAttention, FullAttention, pooled_atte
                                         full_attention_literal)
 
 # %% auto #0
-__all__ = ['XS_BLOCKS', 'default_cfgs', 'FilterViT', 'filtervit_xs', 'dropoutvit_xs', 'param_table', 'literal_features',
-           'literal_forward']
+__all__ = ['XS_BLOCKS', 'default_cfgs', 'stem_map_size', 'block_map_sizes', 'scaled_k', 'FilterViT', 'filtervit_xs',
+           'dropoutvit_xs', 'param_table', 'literal_block', 'literal_features', 'literal_forward',
+           'compare_with_literal']
 
 # %% ../nbs/08_models.ipynb #09dc5856
 XS_BLOCKS = (
@@ -30,26 +31,46 @@ XS_BLOCKS = (
     ('full', 256, dict(heads=8)),              # 7² → 4²
 )
 
+# %% ../nbs/08_models.ipynb #1e69f3da
+def stem_map_size(img_size: int) -> int:
+    "Side of the stem's output map for an `img_size`² input: the 5×5/2 unpadded convolution (110 at 224)."
+    if img_size < 5: raise ValueError(f"FilterViT: img_size {img_size} is too small, it needs at least 5")
+    return (img_size - 5) // 2 + 1
+
+def block_map_sizes(blocks, img_size: int) -> list[int]:
+    "The side of the map each block of `blocks` receives, for an `img_size`² input."
+    n, sizes = stem_map_size(img_size), []
+    for kind, cout, opts in blocks:
+        if kind not in ('select', 'pooled', 'full'): raise ValueError(f"FilterViT: unknown block kind {kind!r}")
+        sizes.append(n)
+        if kind != 'select': n = (n + 1) // 2   # pooled and full attention end in a stride-2 inverted residual
+    return sizes
+
+def scaled_k(k: int, n: int, n_ref: int) -> int:
+    "K for an `n`×`n` map, keeping the fraction `k` / `n_ref`² of the reference network (exactly `k` when `n == n_ref`)."
+    return k if n == n_ref else max(1, round(k * n * n / (n_ref * n_ref)))
+
 # %% ../nbs/08_models.ipynb #2b4440cc
 class FilterViT(nn.Module):
     "FilterMobileViT (`attn='filter'`) or DropoutViT (`attn='random'`), built from a tuple of block specs."
     def __init__(self, num_classes: int = 1000, in_chans: int = 3, attn: str = 'filter', blocks=XS_BLOCKS,
-                 stem_chans: int = 64, map_size: int = 110, head_hidden: int = 384, drop_rate: float = 0.5,
-                 eval_selection: str = 'fixed', seed: int = 0):
+                 img_size: int = 224, stem_chans: int = 64, head_hidden: int = 384, drop_rate: float = 0.5,
+                 eval_selection: str = 'fixed', sampling: str = 'batch', seed: int = 0):
         super().__init__()
         if attn not in ('filter', 'random'): raise ValueError(f"FilterViT: attn must be 'filter' or 'random', got {attn!r}")
-        self.num_classes, self.in_chans, self.attn = num_classes, in_chans, attn
-        self.stem = ConvStem(in_chans, stem_chans, map_size)
-        layers, c, n = [], stem_chans, map_size
-        for i, (kind, cout, opts) in enumerate(blocks):
+        self.num_classes, self.in_chans, self.attn, self.img_size = num_classes, in_chans, attn, img_size
+        sizes, ref_sizes = block_map_sizes(blocks, img_size), block_map_sizes(blocks, 224)
+        self.stem = ConvStem(in_chans, stem_chans, stem_map_size(img_size))
+        layers, c = [], stem_chans
+        for i, ((kind, cout, opts), n, n_ref) in enumerate(zip(blocks, sizes, ref_sizes)):
             if kind == 'select':
+                opts = dict(opts, k=scaled_k(opts['k'], n, n_ref))
                 if attn == 'filter': layers.append(FilterAttention(c, n, **opts))
-                else: layers.append(RandomAttention(c, n, **opts, eval_selection=eval_selection, seed=seed + i))
+                else: layers.append(RandomAttention(c, n, **opts, eval_selection=eval_selection, sampling=sampling, seed=seed + i))
                 continue
             if kind == 'pooled': layers.append(PooledGlobalAttention(c, cout, **opts))
             elif kind == 'full': layers.append(FullAttention(c, cout, **opts))
-            else: raise ValueError(f"FilterViT: unknown block kind {kind!r}")
-            c, n = cout, (n + 1) // 2
+            c = cout
         self.blocks = nn.Sequential(*layers)
         self.num_features, self.head_hidden_size, self.drop_rate = c, head_hidden, drop_rate
         self.pre_logits = nn.Sequential(nn.Linear(c, head_hidden), nn.GELU(), nn.Dropout(drop_rate))
@@ -96,7 +117,10 @@ def _cfg(**kwargs):
 default_cfgs = generate_default_cfgs({'filtervit_xs': _cfg(), 'dropoutvit_xs': _cfg()})
 
 def _create(variant: str, pretrained: bool = False, **kwargs) -> FilterViT:
-    return build_model_with_cfg(FilterViT, variant, pretrained, **kwargs)
+    model = build_model_with_cfg(FilterViT, variant, pretrained, **kwargs)
+    s = model.img_size   # a scaled replica states its own input size, as timm's resolution-aware models do
+    if s != 224: model.pretrained_cfg = dict(model.pretrained_cfg, input_size=(3, s, s), pool_size=None)
+    return model
 
 @register_model
 def filtervit_xs(pretrained: bool = False, **kwargs) -> FilterViT:
@@ -120,19 +144,35 @@ def param_table(model: FilterViT, img_size: int = 224) -> list[tuple[str, str, i
     return rows
 
 # %% ../nbs/08_models.ipynb #614a1e8f
+def literal_block(blk: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    "One block of a `FilterViT` computed with its literal (authors'-style) formulation."
+    if isinstance(blk, RandomAttention): return select_attention_literal(blk, x, index_mask(blk.select(x)[1], blk.map_size ** 2))
+    if isinstance(blk, FilterAttention): return filter_attention_literal(blk, x)
+    if isinstance(blk, PooledGlobalAttention): return pooled_attention_literal(blk, x)
+    if isinstance(blk, FullAttention): return full_attention_literal(blk, x)
+    raise TypeError(f"literal_block: no literal form for {type(blk).__name__}")
+
 def literal_features(model: FilterViT, x: torch.Tensor) -> torch.Tensor:
     "`model.forward_features(x)` computed with the literal (authors'-style) formulation of every block."
     check_image_batch(x, model.in_chans, model.stem.min_size)
     x = conv_stem_literal(model.stem, x)
-    for blk in model.blocks:
-        if isinstance(blk, RandomAttention):
-            x = select_attention_literal(blk, x, index_mask(blk.select(x)[1], blk.map_size ** 2))
-        elif isinstance(blk, FilterAttention): x = filter_attention_literal(blk, x)
-        elif isinstance(blk, PooledGlobalAttention): x = pooled_attention_literal(blk, x)
-        elif isinstance(blk, FullAttention): x = full_attention_literal(blk, x)
-        else: raise TypeError(f"literal_features: no literal form for {type(blk).__name__}")
+    for blk in model.blocks: x = literal_block(blk, x)
     return x
 
 def literal_forward(model: FilterViT, x: torch.Tensor) -> torch.Tensor:
     "Logits of `model` computed with the literal formulation of every block."
     return model.forward_head(literal_features(model, x))
+
+# %% ../nbs/08_models.ipynb #6f8ae2d1
+def compare_with_literal(model: FilterViT, x: torch.Tensor) -> list[dict]:
+    "Per piece (stem, each block, logits): max |fast − literal| on the literal network's own input, and the output scale."
+    rows = []
+    def add(name, fast, lit):
+        err, scale = (fast - lit).abs().max().item(), lit.abs().max().item()
+        rows.append(dict(block=name, max_abs_diff=err, scale=scale, rel=err / max(scale, 1e-30)))
+    with torch.no_grad():
+        lit = conv_stem_literal(model.stem, x); add('stem', model.stem(x), lit)
+        for i, blk in enumerate(model.blocks, 2):
+            y = literal_block(blk, lit); add(f"{i} {type(blk).__name__}", blk(lit), y); lit = y
+        add('logits', model(x), model.forward_head(lit))
+    return rows

@@ -12,12 +12,12 @@ from torch import nn
 __all__ = ['sinusoidal_table', 'SinusoidalPE']
 
 # %% ../nbs/02_posenc.ipynb #4f21629c
-def sinusoidal_table(n: int, d: int, base: float = 10000.0) -> torch.Tensor:
-    "The `n`×`d` table of *Attention is all you need*: sin on even channels, cos on odd ones, for positions 0..n-1."
+def sinusoidal_table(n: int, d: int, base: float = 10000.0, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    "The `n`×`d` table of *Attention is all you need* (sin on even, cos on odd channels), computed in `dtype` (float32: the authors' rounding), returned as float32."
     if d % 2: raise ValueError(f"sinusoidal_table: the channel count must be even, got {d}")
-    pos = torch.arange(n, dtype=torch.float64)[:, None]
-    freq = torch.exp(torch.arange(0, d, 2, dtype=torch.float64) * (-math.log(base) / d))
-    pe = torch.zeros(n, d, dtype=torch.float64)
+    pos = torch.arange(n, dtype=dtype)[:, None]
+    freq = torch.exp(torch.arange(0, d, 2, dtype=dtype) * (-math.log(base) / d))
+    pe = torch.zeros(n, d, dtype=dtype)
     pe[:, 0::2], pe[:, 1::2] = torch.sin(pos * freq), torch.cos(pos * freq)
     return pe.float()
 

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 BIN = Path(sys.executable).parent
-SCRIPTS = ['filtervit-train', 'filtervit-reproduce', 'filtervit-bench', 'filtervit-figures', 'filtervit-interpret']
+SCRIPTS = ['filtervit-train', 'filtervit-reproduce', 'filtervit-study', 'filtervit-bench', 'filtervit-figures', 'filtervit-interpret']
 
 def run(*args):
     return subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=300)
@@ -21,6 +21,22 @@ def test_train_help_documents_every_option():
     for opt in ('--model', '--data', '--epochs', '--bs', '--lr', '--img-size', '--limit-per-class', '--out', '--resume',
                 '--seed', '--device'):
         assert opt in out, opt
+
+def test_help_shows_each_default_once():
+    out = run(BIN / 'filtervit-train', '--help').stdout
+    assert out.count('(default: 224)') == 1 and '(default: None)' not in out
+
+@pytest.mark.parametrize('args,flag', [(['--epochs', '0'], '--epochs'), (['--epochs', '-1'], '--epochs'),
+                                       (['--limit-per-class', '0'], '--limit-per-class'),
+                                       (['--val-limit-per-class', '0'], '--val-limit-per-class')])
+def test_train_bad_numbers_name_the_flag(tmp_path, args, flag):
+    r = run(BIN / 'filtervit-train', '--data', tmp_path, '--out', tmp_path / 'out', *args)
+    assert r.returncode == 2 and flag in r.stderr and 'Traceback' not in r.stderr, r.stderr
+    assert not (tmp_path / 'out').exists()
+
+def test_study_unknown_run_is_a_clear_error(tmp_path):
+    r = run(BIN / 'filtervit-study', '--runs', 'nope-s0', '--results', tmp_path)
+    assert r.returncode == 2 and 'not in the grid' in r.stderr and 'Traceback' not in r.stderr
 
 def test_train_missing_data_is_a_clear_error(tmp_path):
     r = run(BIN / 'filtervit-train', '--data', tmp_path / 'nowhere', '--out', tmp_path / 'out', '--epochs', '1')
