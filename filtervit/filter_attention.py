@@ -13,15 +13,23 @@ from .select import check_k, topk_indices, gather_tokens, scatter_tokens_, rando
 from .encoder import EncoderLayer, to_torch_encoder
 
 # %% auto #0
-__all__ = ['FilterAttention', 'select_attention_literal', 'filter_attention_literal', 'RandomAttention']
+__all__ = ['SELECTIONS', 'check_selection', 'FilterAttention', 'select_attention_literal', 'filter_attention_literal',
+           'RandomAttention']
 
 # %% ../nbs/06_filter_attention.ipynb #ca81c158
+SELECTIONS = ('top', 'bottom', 'random')   # 'top' is the model; the other two are ablations of a trained one
+
+def check_selection(selection: str, who: str = 'FilterAttention'):
+    if selection not in SELECTIONS: raise ValueError(f"{who}: selection must be one of {SELECTIONS}, got {selection!r}")
+
 class FilterAttention(nn.Module):
     "FilterViT's block: the top-`k` pixels of a learned importance mask attend to each other, then an inverted residual."
-    def __init__(self, chans: int, map_size: int, k: int, heads: int = 4, ffn_ratio: int = 3, expand: float = 3.0):
+    def __init__(self, chans: int, map_size: int, k: int, heads: int = 4, ffn_ratio: int = 3, expand: float = 3.0,
+                 selection: str = 'top'):
         super().__init__()
         check_k(k, map_size * map_size, type(self).__name__)
-        self.chans, self.map_size, self.k = chans, map_size, k
+        check_selection(selection, type(self).__name__)
+        self.chans, self.map_size, self.k, self.selection = chans, map_size, k, selection
         self.scorer = self._make_scorer(chans)
         self.pe = SinusoidalPE(map_size * map_size, chans)
         self.encoder = EncoderLayer(chans, heads, ffn_ratio * chans)
@@ -38,9 +46,13 @@ class FilterAttention(nn.Module):
             raise ValueError(f"{name}: built for a {self.map_size}×{self.map_size} map (K={self.k}), got {x.shape[2]}×{x.shape[3]}")
 
     def select(self, x: torch.Tensor) -> tuple[torch.Tensor | None, torch.Tensor]:
-        "Steps 1–2: the importance mask (B×1×n×n) and the per-sample top-K positions (B×K, ascending)."
+        """Steps 1–2: the importance mask (B×1×n×n) and K positions per sample (B×K, ascending): the top-K of the mask,
+        or with `selection='bottom'` / `'random'` (ablations of a trained model) its bottom-K / K uniformly random pixels."""
         importance = self.scorer(x)
-        return importance, topk_indices(importance.flatten(1), self.k)
+        flat = importance.flatten(1)
+        if self.selection == 'top': return importance, topk_indices(flat, self.k)
+        if self.selection == 'bottom': return importance, topk_indices(-flat, self.k)
+        return importance, random_indices(flat.shape[0], flat.shape[1], self.k, device=x.device)
 
     def attend(self, x: torch.Tensor) -> tuple[torch.Tensor, dict]:
         "Steps 1–6: the map with the K selected pixels replaced by the encoder's tokens, and the selection."
@@ -59,7 +71,8 @@ class FilterAttention(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor: return self.forward_selection(x)[0]
 
-    def extra_repr(self) -> str: return f"chans={self.chans}, map_size={self.map_size}, k={self.k}"
+    def extra_repr(self) -> str:
+        return f"chans={self.chans}, map_size={self.map_size}, k={self.k}" + (f", selection={self.selection!r}" if self.selection != 'top' else '')
 
 # %% ../nbs/06_filter_attention.ipynb #b3cbd4fa
 def select_attention_literal(blk: FilterAttention, x: torch.Tensor, chosen: torch.Tensor,

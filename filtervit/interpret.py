@@ -14,10 +14,12 @@ import matplotlib.pyplot as plt
 from .data import image_dataloaders, shared_data_dir
 from .figures import load_run_model, photo_batch, draw_selection
 from .select import index_mask
+from .filter_attention import SELECTIONS
 
 # %% auto #0
-__all__ = ['region_scores', 'apply_regions', 'deletion_insertion', 'selection_grid', 'jaccard', 'selection_overlaps',
-           'interpretability_report', 'main', 'explorer_panel', 'explorer']
+__all__ = ['region_scores', 'apply_regions', 'deletion_insertion', 'predict', 'ablation_preds', 'deletion_insertion_photos',
+           'curve_areas', 'selection_grid', 'jaccard', 'selection_overlaps', 'interpretability_report', 'main',
+           'explorer_panel', 'explorer']
 
 # %% ../nbs/13_interpret.ipynb #3a230b7a
 def region_scores(importance: torch.Tensor, img_size: int, patch: int) -> torch.Tensor:
@@ -60,6 +62,58 @@ def deletion_insertion(model: nn.Module, x: torch.Tensor, y: torch.Tensor, layer
     out['deletion_area'] = area(out['delete_random'], out['delete_mask'])     # > 0: mask deletes what matters first
     out['insertion_area'] = area(out['insert_mask'], out['insert_random'])    # > 0: mask reveals what matters first
     return out
+
+# %% ../nbs/13_interpret.ipynb #aaf07f2d
+@torch.no_grad()
+def predict(model: nn.Module, dl) -> tuple[np.ndarray, np.ndarray]:
+    "Predicted classes and targets (int16 arrays) of `model`, in evaluation mode, over the batches of `dl`."
+    model.eval()
+    preds, targets = [], []
+    for x, y in dl: preds.append(model(x).argmax(1)); targets.append(y)
+    return torch.cat(preds).short().numpy(), torch.cat(targets).short().numpy()
+
+def ablation_preds(model: nn.Module, dl, seed: int = 0) -> dict[str, np.ndarray]:
+    "Predictions with the selection as trained and ablated: FilterViT 'top', 'bottom', 'random'; DropoutViT 'fixed', 'random'."
+    blocks, out = model.selection_blocks(), {}
+    filter_model = model.attn == 'filter'
+    modes = SELECTIONS if filter_model else ('fixed', 'random')
+    before = [b.selection if filter_model else b.eval_selection for b in blocks]
+    try:
+        for mode in modes:
+            for b in blocks: setattr(b, 'selection' if filter_model else 'eval_selection', mode)
+            torch.manual_seed(seed)   # the random draws of 'random', the same for every model evaluated
+            out[mode], out['targets'] = predict(model, dl)
+    finally:
+        for b, m in zip(blocks, before): setattr(b, 'selection' if filter_model else 'eval_selection', m)
+    return out
+
+@torch.no_grad()
+def deletion_insertion_photos(model: nn.Module, dl, fractions=(0.0, 0.2, 0.4, 0.6, 0.8, 1.0), grid: int = 14,
+                              n_random: int = 1, seed: int = 0) -> dict[str, np.ndarray]:
+    "Per photo (P×F): correctness after deleting / inserting regions in each layer's mask order and in random orders."
+    model.eval()
+    g, R, acc = torch.Generator().manual_seed(seed), grid * grid, {}
+    ns = [round(f * R) for f in fractions]
+    for x, y in dl:
+        if x.shape[-1] % grid: raise ValueError(f"deletion_insertion_photos: {x.shape[-1]} px do not divide into a {grid}×{grid} grid")
+        patch = x.shape[-1] // grid
+        _, sels = model.forward_selection(x)
+        if sels[0]['importance'] is None: raise ValueError("deletion_insertion_photos: the model has no importance mask (DropoutViT?)")
+        orders = {f'layer{l}': region_scores(s['importance'], x.shape[-1], patch).argsort(dim=1, descending=True)
+                  for l, s in enumerate(sels)}
+        randoms = [torch.rand(x.shape[0], R, generator=g).argsort(dim=1) for _ in range(n_random)]
+        ok = lambda o, n, mode: (model(apply_regions(x, o, n, patch, mode)).argmax(1) == y).float()
+        for mode in ('delete', 'insert'):
+            for name, o in orders.items():
+                acc.setdefault(f'{mode}_{name}', []).append(torch.stack([ok(o, n, mode) for n in ns], 1))
+            acc.setdefault(f'{mode}_random', []).append(
+                torch.stack([torch.stack([ok(o, n, mode) for o in randoms]).mean(0) for n in ns], 1))
+    return dict({k: torch.cat(v).numpy() for k, v in acc.items()}, fractions=np.array(fractions, dtype=np.float32))
+
+def curve_areas(di: dict, layer: int) -> tuple[np.ndarray, np.ndarray]:
+    "Per-photo deletion and insertion areas of `layer` against the random order (> 0: the mask does better than chance)."
+    area = lambda a, b: np.trapezoid(a - b, di['fractions'], axis=1)
+    return (area(di['delete_random'], di[f'delete_layer{layer}']), area(di[f'insert_layer{layer}'], di['insert_random']))
 
 # %% ../nbs/13_interpret.ipynb #37feccd8
 def selection_grid(sel: dict, grid: int = 28) -> torch.Tensor:

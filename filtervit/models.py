@@ -10,7 +10,7 @@ from timm.models import register_model, build_model_with_cfg
 from timm.models._registry import generate_default_cfgs
 from .layers import ConvStem, check_image_batch, conv_stem_literal, count_params
 from .select import index_mask
-from .filter_attention import FilterAttention, RandomAttention, filter_attention_literal, select_attention_literal
+from .filter_attention import FilterAttention, check_selection, RandomAttention, filter_attention_literal, select_attention_literal
 from .global_attention import (PooledGlobalAttention, FullAttention, pooled_attention_literal,
                                         full_attention_literal)
 
@@ -79,6 +79,13 @@ class FilterViT(nn.Module):
     def selection_blocks(self) -> list[FilterAttention]:
         "The filter (or random) attention blocks, in order."
         return [b for b in self.blocks if isinstance(b, FilterAttention)]
+
+    def set_selection(self, selection: str) -> FilterViT:
+        "Every filter-attention block picks `selection`: 'top' (the model), or the ablations 'bottom' / 'random' (06)."
+        if self.attn != 'filter': raise ValueError("set_selection: DropoutViT has no mask to ablate (see eval_selection)")
+        check_selection(selection, 'set_selection')
+        for b in self.selection_blocks(): b.selection = selection
+        return self
 
     def forward_features(self, x: torch.Tensor) -> torch.Tensor:
         return self.blocks(self.stem(x))

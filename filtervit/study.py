@@ -7,20 +7,33 @@ from __future__ import annotations
 import json, os, shutil, sys
 from pathlib import Path
 from .core import run_cli
-from .train import train
+import numpy as np
+import torch
+from torch.utils.data import DataLoader
+from safetensors.torch import save_file
+from .core import OURS
+from .data import ImageFolderDataset, val_transforms
+from .train import train, create_model
+from .interpret import ablation_preds, deletion_insertion_photos
 
 # %% auto #0
-__all__ = ['STUDY_IMG_SIZE', 'STUDY_EPOCHS', 'STUDY_BS', 'STUDY_GRID', 'RESULT_FILES', 'REPRO_MODELS', 'run_name',
-           'default_work_dir', 'finished', 'study', 'study_main', 'summary_table', 'read_results', 'reproduce',
-           'reproduce_main']
+__all__ = ['STUDY_IMG_SIZE', 'STUDY_EPOCHS', 'STUDY_BS', 'STUDY_GRID', 'RESULT_FILES', 'POST_FILES', 'INTERPRET_PHOTOS',
+           'REPRO_MODELS', 'run_name', 'post_files', 'default_work_dir', 'finished', 'post_evaluate', 'study',
+           'study_main', 'summary_table', 'read_results', 'reproduce', 'reproduce_main']
 
 # %% ../nbs/14_study.ipynb #f8277dd4
 STUDY_IMG_SIZE, STUDY_EPOCHS, STUDY_BS = 112, 10, 64
 STUDY_GRID = (('filtervit_xs', 0), ('dropoutvit_xs', 0), ('mobilevit_s', 0), ('filtervit_xs', 1), ('dropoutvit_xs', 1),
               ('mobilenetv2_100', 0), ('filtervit_xs', 2), ('dropoutvit_xs', 2), ('mobilevit_s', 1))
 RESULT_FILES = ('history.csv', 'result.json', 'preds.npz')   # what is committed; checkpoints are not
+POST_FILES = ('ablation.npz', 'deletion.npz')                # FilterViT and DropoutViT runs only (post_evaluate)
+INTERPRET_PHOTOS = 1000
 
 def run_name(model: str, seed: int) -> str: return f"{model}-s{seed}"
+
+def post_files(model: str) -> tuple[str, ...]:
+    "The files `post_evaluate` writes for a run of `model` (none for a baseline)."
+    return {'filtervit_xs': POST_FILES, 'dropoutvit_xs': POST_FILES[:1]}.get(model, ())
 
 def default_work_dir() -> Path:
     "Where runs keep their checkpoints: `$FILTERVIT_CACHE`, else `~/.cache/filtervit` (outside the work tree, so a fresh clone resumes)."
@@ -30,6 +43,32 @@ def finished(run_dir) -> bool:
     "Whether `run_dir` holds a completed run's `result.json`."
     f = Path(run_dir) / 'result.json'
     return f.exists() and json.loads(f.read_text()).get('status') == 'completed'
+
+# %% ../nbs/14_study.ipynb #25a1dac1
+def post_evaluate(run_dir, data=None, n_interpret: int = INTERPRET_PHOTOS, bs: int = 64, seed: int = 0) -> list[Path]:
+    "Write `model.safetensors`, `ablation.npz` and (FilterViT) `deletion.npz` for a finished run of ours; the files written."
+    run = Path(run_dir)
+    res = json.loads((run / 'result.json').read_text())
+    if res['model'] not in OURS: return []
+    cfg = res['config']
+    kw = {k: cfg[k] for k in ('eval_selection', 'sampling') if cfg.get(k) is not None}
+    model = create_model(res['model'], res['data']['classes'], cfg['img_size'], **kw)
+    model.load_state_dict(torch.load(run / 'best.pth', map_location='cpu', weights_only=True))
+    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, run / 'model.safetensors',
+              metadata=dict(model=res['model'], img_size=str(cfg['img_size']), num_classes=str(res['data']['classes'])))
+    val = Path(data or res['data']['path']) / 'val'
+    ds = ImageFolderDataset(val, val_transforms(cfg['img_size']))
+    rel = lambda d: np.array([str(Path(p).relative_to(val)) for p, _ in d.samples])
+    with np.load(run / 'preds.npz') as z: committed = z['paths']
+    if not np.array_equal(rel(ds), committed): raise ValueError(f"{val}: not the photos {run / 'preds.npz'} was evaluated on")
+    written = [run / 'ablation.npz']
+    np.savez_compressed(written[0], paths=committed, **ablation_preds(model, DataLoader(ds, bs), seed))
+    if model.attn == 'filter':
+        sub = ImageFolderDataset(val, val_transforms(cfg['img_size']), limit_per_class=max(1, n_interpret // res['data']['classes']))
+        written.append(run / 'deletion.npz')
+        np.savez_compressed(written[1], paths=rel(sub), targets=np.array(sub.targets, dtype=np.int16),
+                            **deletion_insertion_photos(model, DataLoader(sub, bs), seed=seed))
+    return written
 
 # %% ../nbs/14_study.ipynb #7105680c
 def study(results: str = 'runs/study-imagenette-112', # folder of the finished runs' small files (committed)
@@ -63,8 +102,12 @@ def study(results: str = 'runs/study-imagenette-112', # folder of the finished r
         print(f"{name}: {r['status']}, best accuracy {r['best_accuracy']} (epoch {r['best_epoch']}), "
               f"{r['train_img_s']} train img/s", flush=True)
         if r['status'] != 'completed': raise RuntimeError(f"{name} {r['status']}: {r['message']} (see {run})")
+        if not all((run / f).exists() for f in post_files(model)):
+            print(f"{name}: post_evaluate (selection ablations, deletion/insertion)", flush=True)
+            post_evaluate(run, data=r['data']['path'], bs=2 * bs, seed=seed)
         (results / name).mkdir(parents=True, exist_ok=True)
-        for f in RESULT_FILES: shutil.copy2(run / f, results / name / f)
+        for f in RESULT_FILES + POST_FILES:
+            if (run / f).exists(): shutil.copy2(run / f, results / name / f)
         done.append(r)
     return done
 

@@ -6,26 +6,33 @@
 from __future__ import annotations
 from pathlib import Path
 import numpy as np
+import matplotlib.pyplot as plt
+from .interpret import curve_areas
+from .train import read_history
+from .figures import read_authors_curves
+from .core import run_cli
 
 # %% auto #0
-__all__ = ['paired_bootstrap', 'verdict', 'load_preds', 'correctness']
+__all__ = ['CLAIMS', 'paired_bootstrap', 'verdict', 'load_preds', 'correctness', 'model_runs', 'photo_scores', 'claim_rows',
+           'verdict_markdown', 'plot_study']
 
 # %% ../nbs/15_verdicts.ipynb #cba73cd9
 def paired_bootstrap(a: np.ndarray, b: np.ndarray, n_boot: int = 10_000, seed: int = 0, chunk: int = 500) -> dict:
-    "Difference of mean accuracies of `a` and `b` (seeds × photos, boolean correctness on the same photos) with a 95 % interval."
-    a, b = np.atleast_2d(np.asarray(a, dtype=bool)), np.atleast_2d(np.asarray(b, dtype=bool))
+    "Difference of the means of `a` and `b` (seeds × photos: correctness, or any per-photo score, on the same photos), 95 % interval."
+    a, b = np.atleast_2d(np.asarray(a, dtype=np.float32)), np.atleast_2d(np.asarray(b, dtype=np.float32))
     if a.shape[1] != b.shape[1]: raise ValueError(f"paired_bootstrap: not the same photos ({a.shape[1]} vs {b.shape[1]})")
     rng, n = np.random.default_rng(seed), a.shape[1]
     reps = []
     for start in range(0, n_boot, chunk):
         m = min(chunk, n_boot - start)
         w = rng.multinomial(n, np.full(n, 1 / n), size=m).astype(np.float32)          # photo weights, shared (paired)
-        acc_a, acc_b = w @ a.T.astype(np.float32) / n, w @ b.T.astype(np.float32) / n   # replicate × seed accuracies
+        acc_a, acc_b = w @ a.T / n, w @ b.T / n   # replicate × seed accuracies
         pick = lambda acc: np.take_along_axis(acc, rng.integers(0, acc.shape[1], acc.shape), 1).mean(1)   # seeds resampled
         reps.append(pick(acc_a) - pick(acc_b))
     reps = np.concatenate(reps)
     lo, hi = np.percentile(reps, [2.5, 97.5])
-    return dict(diff=float(a.mean() - b.mean()), lo=float(lo), hi=float(hi), acc_a=a.mean(1).tolist(), acc_b=b.mean(1).tolist())
+    mean = lambda v, *ax: v.mean(*ax, dtype=np.float64)
+    return dict(diff=float(mean(a) - mean(b)), lo=float(lo), hi=float(hi), acc_a=mean(a, 1).tolist(), acc_b=mean(b, 1).tolist())
 
 def verdict(lo: float, hi: float, direction: int = 1) -> str:
     "'holds' if the interval [lo, hi] excludes zero in the claimed `direction` (+1: A > B), 'refuted' if in the other, else 'not separable'."
@@ -50,3 +57,109 @@ def correctness(run_dirs, epoch: str | int = 'best') -> np.ndarray:
         e = {'best': int(p['best_epoch']), 'last': int(p['last_epoch'])}.get(epoch, epoch)
         rows.append(p['preds'][e] == p['targets'])
     return np.stack(rows)
+
+# %% ../nbs/15_verdicts.ipynb #f1243494
+def model_runs(results, model: str) -> list[Path]:
+    "The finished runs (`<model>-s<seed>` with a `result.json`) of `model` under `results`, by seed."
+    return sorted((p.parent for p in Path(results).glob(f'{model}-s*/result.json')), key=lambda p: int(p.name.rsplit('-s', 1)[1]))
+
+def _npz(run_dir, name: str) -> dict:
+    f = Path(run_dir) / name
+    if not f.exists(): raise FileNotFoundError(f"{f} is missing")
+    with np.load(f) as z: return {k: z[k] for k in z.files}
+
+def photo_scores(run_dirs, what) -> np.ndarray:
+    "Seeds × photos scores of `run_dirs`: correctness at an epoch (`'best'`, `'last'`, int), of an `('ablation', mode)`, or an area."
+    if not isinstance(what, tuple): return correctness(run_dirs, what)
+    kind, arg = what
+    rows = []
+    for d in run_dirs:
+        if kind == 'ablation':
+            z = _npz(d, 'ablation.npz'); rows.append(z[arg] == z['targets'])
+        elif kind in ('deletion', 'insertion'):
+            rows.append(curve_areas(_npz(d, 'deletion.npz'), arg)[kind == 'insertion'])
+        else: raise ValueError(f"photo_scores: unknown score {what!r}")
+    return np.stack(rows)
+
+CLAIMS = (
+    dict(q='1', claim='FilterMobileViT-XS is more accurate than MobileViT-S', paper='86.1 vs 85.1 %',
+         a=('filtervit_xs', 'best'), b=('mobilevit_s', 'best')),
+    dict(q='1', claim='FilterMobileViT-XS is more accurate than MobileNetV2-100', paper='86.1 vs 83.3 %',
+         a=('filtervit_xs', 'best'), b=('mobilenetv2_100', 'best')),
+    dict(q='2', claim='FilterViT ends ahead of DropoutViT (fixed evaluation selection)', paper='Fig. 6',
+         a=('filtervit_xs', 'last'), b=('dropoutvit_xs', 'last')),
+    dict(q='2', claim="FilterViT is ahead of DropoutViT evaluated the authors' way (random selection)", paper='Fig. 6',
+         a=('filtervit_xs', 'best'), b=('dropoutvit_xs', ('ablation', 'random'))),
+    dict(q='2', claim='DropoutViT is equal or ahead early (epoch 2 of 10)', paper='Fig. 6', equal_ok=True,
+         a=('dropoutvit_xs', 2), b=('filtervit_xs', 2)),
+    dict(q='3', claim='the trained FilterViT relies on its top-K: top-K beats K random pixels', paper='implied',
+         a=('filtervit_xs', ('ablation', 'top')), b=('filtervit_xs', ('ablation', 'random'))),
+    dict(q='3', claim='... and beats the bottom-K pixels', paper='implied',
+         a=('filtervit_xs', ('ablation', 'top')), b=('filtervit_xs', ('ablation', 'bottom'))),
+    dict(q='4', claim='deleting regions in mask order (first layer) hurts before random deletion', paper='Fig. 5, by eye',
+         a=('filtervit_xs', ('deletion', 0)), b=None),
+    dict(q='4', claim='revealing regions in mask order (first layer) helps before random revealing', paper='Fig. 5, by eye',
+         a=('filtervit_xs', ('insertion', 0)), b=None),
+)
+
+def _side(results, side):
+    model, what = side
+    runs = model_runs(results, model)
+    if not runs: raise FileNotFoundError(f"no finished {model} run")
+    if isinstance(what, tuple):   # the runs whose post-run evaluation exists (14_study: post_evaluate)
+        need = 'ablation.npz' if what[0] == 'ablation' else 'deletion.npz'
+        runs = [r for r in runs if (r / need).exists()]
+        if not runs: raise FileNotFoundError(f"no {model} run has {need} yet")
+    return photo_scores(runs, what), len(runs)
+
+def claim_rows(results, claims=CLAIMS, n_boot: int = 10_000) -> list[dict]:
+    "Each claim decided from the runs under `results` (Δ = A − B with its paired 95 % interval), or left open with the reason."
+    rows = []
+    for c in claims:
+        row = dict(q=c['q'], claim=c['claim'], paper=c['paper'])
+        try:
+            a, na = _side(results, c['a'])
+            b, nb_ = _side(results, c['b']) if c['b'] else (np.zeros_like(a, dtype=np.float32), 0)
+        except FileNotFoundError as e:
+            rows.append(dict(row, verdict=f'open: {e}')); continue
+        r = paired_bootstrap(a, b, n_boot=n_boot)
+        v = verdict(r['lo'], r['hi'])
+        if c.get('equal_ok') and v == 'not separable': v = 'holds (equal within the interval)'
+        rows.append(dict(row, seeds=(na, nb_), a=r['acc_a'], b=r['acc_b'], diff=r['diff'], lo=r['lo'], hi=r['hi'], verdict=v))
+    return rows
+
+def verdict_markdown(rows: list[dict]) -> str:
+    "The verdict table: A and B as mean ± sd over seeds (n), Δ with its 95 % interval, the verdict."
+    ms = lambda v: f"{np.mean(v):.4f} ± {np.std(v, ddof=1):.4f} ({len(v)})" if len(v) > 1 else f"{v[0]:.4f} (1)"
+    lines = ["| q | claim | paper | A: mean ± sd (seeds) | B | Δ = A − B [95 % interval] | verdict |", "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        if 'diff' not in r: lines.append(f"| {r['q']} | {r['claim']} | {r['paper']} | | | | {r['verdict']} |"); continue
+        b = ms(r['b']) if r['seeds'][1] else '0'
+        lines.append(f"| {r['q']} | {r['claim']} | {r['paper']} | {ms(r['a'])} | {b} | {r['diff']:+.4f} [{r['lo']:+.4f}, {r['hi']:+.4f}] | {r['verdict']} |")
+    return '\n'.join(lines)
+
+# %% ../nbs/15_verdicts.ipynb #4132e205
+def plot_study(results, metric: str = 'accuracy', models=None, authors_csv=None, ax=None, title: str = ''):
+    "Fig. 3 (`metric='accuracy'`), 4 (`'valid_loss'`) or 6 (`models=('filtervit_xs', 'dropoutvit_xs')`): mean of seeds, min–max band."
+    models = models or sorted({p.name.rsplit('-s', 1)[0] for p in Path(results).glob('*-s*/history.csv')})
+    theirs = read_authors_curves(authors_csv) if ax is None and authors_csv is not False else {}
+    if ax is None: fig, axs = plt.subplots(1, 2 if theirs else 1, figsize=(12 if theirs else 6.5, 4), squeeze=False); ax = axs[0, 0]
+    else: fig, axs = ax.figure, None
+    for i, m in enumerate(models):
+        hs = [read_history(d / 'history.csv') for d in model_runs(results, m) if (d / 'history.csv').exists()]
+        if not hs: continue
+        n = min(len(h) for h in hs)
+        v = np.array([[r[metric] for r in h[:n]] for h in hs])
+        ax.plot(range(n), v.mean(0), '-o', ms=3, color=f'C{i}', lw=2.2 if m in ('filtervit_xs', 'dropoutvit_xs') else 1.2,
+                label=f"{m} ({len(hs)} seed{'s' * (len(hs) > 1)})")
+        if len(hs) > 1: ax.fill_between(range(n), v.min(0), v.max(0), color=f'C{i}', alpha=.2)
+    ax.set(xlabel='epoch', ylabel=f"validation {metric.replace('valid_', '')}", title=title or f"{Path(results).name}")
+    ax.grid(alpha=.3); ax.legend(fontsize=7)
+    if theirs:
+        key = {'accuracy': 'val_acc', 'valid_loss': 'val_loss'}[metric]
+        for name, h in theirs.items():
+            axs[0, 1].plot([x['epoch'] for x in h], [x[key] for x in h], lw=2 if name == 'FilterMobileViT' else .9, label=name)
+        axs[0, 1].set(title="the authors' logs (img-100 subset 1, 120 epochs)", xlabel='epoch'); axs[0, 1].grid(alpha=.3)
+        axs[0, 1].legend(fontsize=6)
+    fig.tight_layout()
+    return fig
