@@ -25,17 +25,17 @@ def check_selection(selection: str, who: str = 'FilterAttention'):
 class FilterAttention(nn.Module):
     "FilterViT's block: the top-`k` pixels of a learned importance mask attend to each other, then an inverted residual."
     def __init__(self, chans: int, map_size: int, k: int, heads: int = 4, ffn_ratio: int = 3, expand: float = 3.0,
-                 selection: str = 'top'):
+                 selection: str = 'top', scorer_impl: str = 'fold'):
         super().__init__()
         check_k(k, map_size * map_size, type(self).__name__)
         check_selection(selection, type(self).__name__)
         self.chans, self.map_size, self.k, self.selection = chans, map_size, k, selection
-        self.scorer = self._make_scorer(chans)
+        self.scorer = self._make_scorer(chans, scorer_impl)
         self.pe = SinusoidalPE(map_size * map_size, chans)
         self.encoder = EncoderLayer(chans, heads, ffn_ratio * chans)
         self.ir = InvertedResidual(chans, chans, 1, expand)
 
-    def _make_scorer(self, chans): return ImportanceScorer(chans)
+    def _make_scorer(self, chans, impl): return ImportanceScorer(chans, impl=impl)
 
     def check_input(self, x: torch.Tensor):
         "A clear error when `x` is not the C×n×n map this block was built for."
@@ -111,7 +111,7 @@ class RandomAttention(FilterAttention):
         fixed = random_indices(1, map_size * map_size, k, generator=torch.Generator().manual_seed(seed))
         self.register_buffer('fixed_indices', fixed, persistent=False)
 
-    def _make_scorer(self, chans): return None
+    def _make_scorer(self, chans, impl): return None
 
     def select(self, x: torch.Tensor) -> tuple[None, torch.Tensor]:
         "No mask; fresh random positions when training (or `eval_selection='random'`), else the fixed set."

@@ -45,7 +45,7 @@ class ConvNormAct(nn.Sequential):
         conv, bn = self.conv, self.bn
         scale = bn.weight * torch.rsqrt(bn.running_var + bn.eps)
         shift = bn.bias - bn.running_mean * scale + (conv.bias * scale if conv.bias is not None else 0)
-        return self.act(conv._conv_forward(x, conv.weight * scale.view(-1, 1, 1, 1), shift))
+        return self.act(F.conv2d(x, conv.weight * scale.view(-1, 1, 1, 1), shift, conv.stride, conv.padding, conv.dilation, conv.groups))
 
 # %% ../nbs/01_layers.ipynb #e6298761
 _FUNCTIONAL = {nn.SiLU: lambda m, x: F.silu(x), nn.LeakyReLU: lambda m, x: F.leaky_relu(x, m.negative_slope),

@@ -55,7 +55,7 @@ class FilterViT(nn.Module):
     "FilterMobileViT (`attn='filter'`) or DropoutViT (`attn='random'`), built from a tuple of block specs."
     def __init__(self, num_classes: int = 1000, in_chans: int = 3, attn: str = 'filter', blocks=XS_BLOCKS,
                  img_size: int = 224, stem_chans: int = 64, head_hidden: int = 384, drop_rate: float = 0.5,
-                 eval_selection: str = 'fixed', sampling: str = 'batch', seed: int = 0):
+                 eval_selection: str = 'fixed', sampling: str = 'batch', seed: int = 0, scorer_impl: str = 'fold'):
         super().__init__()
         if attn not in ('filter', 'random'): raise ValueError(f"FilterViT: attn must be 'filter' or 'random', got {attn!r}")
         self.num_classes, self.in_chans, self.attn, self.img_size = num_classes, in_chans, attn, img_size
@@ -65,7 +65,7 @@ class FilterViT(nn.Module):
         for i, ((kind, cout, opts), n, n_ref) in enumerate(zip(blocks, sizes, ref_sizes)):
             if kind == 'select':
                 opts = dict(opts, k=scaled_k(opts['k'], n, n_ref))
-                if attn == 'filter': layers.append(FilterAttention(c, n, **opts))
+                if attn == 'filter': layers.append(FilterAttention(c, n, **opts, scorer_impl=scorer_impl))
                 else: layers.append(RandomAttention(c, n, **opts, eval_selection=eval_selection, sampling=sampling, seed=seed + i))
                 continue
             if kind == 'pooled': layers.append(PooledGlobalAttention(c, cout, **opts))

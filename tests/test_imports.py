@@ -1,0 +1,40 @@
+"Modules depend only downward: a module exported from notebook NN imports only modules of notebooks before NN."
+import ast, re
+from pathlib import Path
+
+PKG = Path(__file__).resolve().parent.parent / 'filtervit'
+
+def chapter_of() -> dict[str, int]:
+    "Module name -> number of the notebook it is exported from."
+    out = {}
+    for f in PKG.glob('*.py'):
+        m = re.search(r'File to edit: \.\./nbs/(\d+)_\w+\.ipynb', f.read_text())
+        if m: out[f.stem] = int(m[1])
+    return out
+
+def package_imports(f: Path) -> set[str]:
+    "The filtervit modules `f` imports (relative or absolute), at any depth of its code."
+    mods = set()
+    for node in ast.walk(ast.parse(f.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            if node.level == 1 and node.module: mods.add(node.module.split('.')[0])
+            elif node.level == 1: mods.update(a.name for a in node.names)
+            elif node.module and node.module.startswith('filtervit.'): mods.add(node.module.split('.')[1])
+            elif node.module == 'filtervit': mods.update(a.name for a in node.names)
+        elif isinstance(node, ast.Import):
+            mods.update(a.name.split('.')[1] for a in node.names if a.name.startswith('filtervit.'))
+    return mods
+
+def test_every_module_comes_from_a_numbered_notebook():
+    assert set(chapter_of()) == {f.stem for f in PKG.glob('*.py')} - {'__init__', '_modidx'}
+
+def test_no_module_imports_a_later_chapter():
+    num = chapter_of()
+    upward = [(m, dep, num[m], num[dep]) for m in num for dep in package_imports(PKG / f'{m}.py')
+              if dep in num and num[dep] >= num[m] and dep != m]
+    assert not upward, f"modules importing a later (or the same) chapter: {upward}"
+
+def test_the_checker_sees_an_upward_import(tmp_path):
+    f = tmp_path / 'x.py'
+    f.write_text("from .study import study\nimport filtervit.train\ndef g():\n    from filtervit.bench import main\n")
+    assert package_imports(f) == {'study', 'train', 'bench'}
