@@ -13,11 +13,11 @@ import filtervit.models  # registers our models with timm
 from .models import literal_forward
 from .layers import fold_batchnorm, count_params
 from .core import TABLE1_BASELINES
-from .data import shared_data_dir
+from .data import shared_data_dir, ASSETS
 
 # %% auto #0
 __all__ = ['DEFAULT_MODELS', 'bench_model', 'count_gflops', 'keep_freed_memory', 'benchmark', 'machine_info', 'read_paper_table',
-           'write_report', 'speed_accuracy_figure', 'op_breakdown', 'bench_parser', 'main']
+           'write_report', 'speed_accuracy_figure', 'op_breakdown', 'bench_parser', 'check_bench_args', 'main']
 
 # %% ../nbs/11_bench.ipynb #85a94ba6
 DEFAULT_MODELS = ('filtervit_xs', 'filtervit_xs:literal', 'filtervit_xs:folded', 'dropoutvit_xs') + TABLE1_BASELINES
@@ -105,9 +105,9 @@ def machine_info(device: str = 'cpu') -> str:
     return f"{hw}, {torch.get_num_threads()} threads, torch {torch.__version__}, timm {timm.__version__}"
 
 def read_paper_table(path=None) -> dict[str, dict]:
-    "Rows of the paper's Table I keyed by timm name (ours keyed `filtervit_xs`); empty if the file is absent."
-    path = Path(path) if path else (shared_data_dir() or Path('/nonexistent')).parent / 'reference' / 'paper_table1.csv'
-    if not path.exists(): return {}
+    "Rows of the paper's Table I keyed by timm name (ours keyed `filtervit_xs`): the copy shipped with the package, or `path`."
+    path = Path(path) if path else ASSETS / 'paper_table1.csv'
+    if not path.exists(): raise FileNotFoundError(f"the paper's Table I is not at {path}")
     return {(r['timm_name'] or 'filtervit_xs'): r for r in csv.DictReader(open(path))}
 
 def write_report(rows: list[dict], out, paper_csv=None, note: str = '') -> str:
@@ -182,19 +182,31 @@ def bench_parser() -> argparse.ArgumentParser:
     p.add_argument('--amp', action='store_true', help='autocast (float16 on CUDA, bfloat16 on CPU)')
     p.add_argument('--channels-last', action='store_true', help='channels-last model and input')
     p.add_argument('--keep-memory', action='store_true', help="glibc keeps freed memory (mallopt), for every model of the run")
-    p.add_argument('--paper', default=None, help='paper_table1.csv (default: ../shared/reference/)')
+    p.add_argument('--paper', default=None, help="the paper's Table I as CSV (default: the copy shipped in filtervit/assets)")
     p.add_argument('--out', default='runs/bench')
     p.add_argument('--figure', default=None, help='speed-vs-accuracy PNG (default: <out>/speed_vs_accuracy.png)')
     return p
 
+def check_bench_args(a):
+    "Refuse, naming the flag, what would fail only after the benchmark has run."
+    if a.device.startswith('cuda') and not torch.cuda.is_available(): raise ValueError("--device: CUDA is not available")
+    for flag, v, lo in (('--repeats', [a.repeats], 1), ('--batch-sizes', a.batch_sizes, 1), ('--warmup', [a.warmup], 0),
+                        ('--img-size', [a.img_size], 32), ('--threads', [a.threads or 1], 1)):
+        if min(v) < lo: raise ValueError(f"{flag} must be at least {lo}, got {min(v)}")
+    unknown = [m for m in a.models if not timm.is_model(m.split(':')[0]) or m.split(':', 1)[1:] not in ([], ['literal'], ['folded'])]
+    if unknown: raise ValueError(f"--models: unknown {unknown} (timm names, ours, or filtervit_xs:literal / :folded)")
+    read_paper_table(a.paper)
+    for flag, p in (('--out', Path(a.out)), ('--figure', Path(a.figure).parent if a.figure else None)):
+        if p is not None and p.exists() and not p.is_dir(): raise FileExistsError(f"{flag} {p} is a file, not a folder")
+
 def main(argv=None):
     "Console script `filtervit-bench`."
     a = bench_parser().parse_args(argv)
-    if a.device.startswith('cuda') and not torch.cuda.is_available(): sys.exit("filtervit-bench: error: CUDA is not available")
+    try: check_bench_args(a)      # every argument checked before anything is measured
+    except (ValueError, FileNotFoundError, FileExistsError) as e: sys.exit(f"filtervit-bench: error: {e}")
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         rows = benchmark(a.models, a.batch_sizes, a.device, a.threads, a.repeats, a.warmup, a.img_size, amp=a.amp,
                          channels_last=a.channels_last, keep_memory=a.keep_memory)
     print(write_report(rows, a.out, a.paper))
-    fig = speed_accuracy_figure(rows, a.figure or Path(a.out) / 'speed_vs_accuracy.png', a.paper) if read_paper_table(a.paper) else None
-    if fig: print(f"figure: {fig}")
+    print(f"figure: {speed_accuracy_figure(rows, a.figure or Path(a.out) / 'speed_vs_accuracy.png', a.paper)}")

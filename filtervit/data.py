@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_data.ipynb #79313a92
 from __future__ import annotations
-import importlib.resources, os, shutil, tarfile, warnings
+import hashlib, importlib.resources, json, os, shutil, tarfile, warnings
 from collections import Counter
 from pathlib import Path
 import torch
@@ -16,9 +16,10 @@ with warnings.catch_warnings():   # fastai 2.8.7 calls torch.jit.script at impor
     from fastai.data.core import DataLoaders
 
 # %% auto #0
-__all__ = ['ASSETS', 'IMG_EXTS', 'MEAN', 'STD', 'img100_classes', 'count_images', 'check_image_folder', 'make_fake_image_tree',
-           'build_img100', 'shared_data_dir', 'default_data_dir', 'imagenette', 'train_transforms', 'val_transforms',
-           'load_rgb', 'ImageFolderDataset', 'image_dataloaders']
+__all__ = ['ASSETS', 'IMG_EXTS', 'MEAN', 'STD', 'BAD_IMAGE_ERRORS', 'SCAN_CACHE_MIN', 'img100_classes', 'count_images',
+           'check_image_folder', 'make_fake_image_tree', 'build_img100', 'shared_data_dir', 'default_data_dir',
+           'imagenette', 'train_transforms', 'val_transforms', 'load_rgb', 'image_problem', 'scan_cache_dir',
+           'scan_images', 'ImageFolderDataset', 'image_dataloaders']
 
 # %% ../nbs/09_data.ipynb #87586e7f
 ASSETS = Path(str(importlib.resources.files('filtervit') / 'assets'))
@@ -44,7 +45,7 @@ def check_image_folder(path, splits=('train', 'val')) -> dict[str, dict[str, int
     for split in splits:
         d = path / split
         if not d.is_dir(): raise FileNotFoundError(f"dataset {path}: the '{split}' split is missing (expected {d}/<class>/<images>)")
-        classes = sorted(c.name for c in d.iterdir() if c.is_dir())
+        classes = sorted(c.name for c in d.iterdir() if c.is_dir() and not c.name.startswith('.'))   # hidden: not a class
         if not classes: raise ValueError(f"dataset {path}: {d} has no class folders")
         counts[split] = {c: count_images(d / c) for c in classes}
         empty = [c for c, n in counts[split].items() if n == 0]
@@ -157,28 +158,73 @@ def load_rgb(path) -> Image.Image:
         if im.mode == 'P' and 'transparency' in im.info: im = im.convert('RGBA')
         return im.convert('RGB')
 
+BAD_IMAGE_ERRORS = (OSError, UnidentifiedImageError, SyntaxError, ValueError, Image.DecompressionBombError,
+                    Image.DecompressionBombWarning)
+
+def image_problem(path) -> str | None:
+    "Why the file at `path` cannot be used as an RGB image (the exception, named), or None if it can."
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('error', Image.DecompressionBombWarning)   # over PIL's pixel limit: a bomb, not a photo
+            load_rgb(path)
+    except BAD_IMAGE_ERRORS as e: return f"{type(e).__name__}: {e}"
+    return None
+
+def scan_cache_dir() -> Path:
+    "Where folder scans are cached: `$FILTERVIT_CACHE/scans`, else `~/.cache/filtervit/scans`."
+    return Path(os.environ.get('FILTERVIT_CACHE') or Path.home() / '.cache' / 'filtervit') / 'scans'
+
+SCAN_CACHE_MIN = 1000   # folders with fewer files are scanned in a few seconds and not cached
+
+def scan_images(root, paths) -> dict[str, str]:
+    "The unreadable files among `paths` (under `root`) with their reasons; verdicts cached by file size and mtime."
+    root, paths = Path(root).resolve(), list(paths)
+    cache_file = scan_cache_dir() / (hashlib.sha1(str(root).encode()).hexdigest()[:16] + '.json')
+    try: cache = json.loads(cache_file.read_text())
+    except (OSError, ValueError): cache = {}
+    new, bad = {}, {}
+    for p in paths:
+        st = os.stat(p)
+        key = os.path.relpath(p, root)
+        hit = cache.get(key)
+        why = hit[2] if hit and hit[:2] == [st.st_size, st.st_mtime_ns] else image_problem(p)
+        new[key] = [st.st_size, st.st_mtime_ns, why]
+        if why: bad[p] = why
+    if new != cache and len(paths) >= SCAN_CACHE_MIN:
+        try:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache_file.with_suffix('.tmp'); tmp.write_text(json.dumps(new)); os.replace(tmp, cache_file)
+        except OSError as e: warnings.warn(f"could not cache the scan of {root} in {cache_file}: {e}")
+    return bad
+
 class ImageFolderDataset(datasets.ImageFolder):
-    "An `ImageFolder` that loads any image as RGB and reports and skips unreadable files; optional cap per class."
+    "An `ImageFolder` of the readable images only (any mode, as RGB), unreadable ones listed in `bad`; optional cap per class."
     def __init__(self, root, transform=None, limit_per_class: int | None = None):
         super().__init__(str(root), transform=transform, loader=load_rgb, is_valid_file=lambda p: p.lower().endswith(IMG_EXTS))
+        self.bad: dict[str, str] = scan_images(root, [p for p, _ in self.samples])
+        for p, why in self.bad.items(): warnings.warn(f"dropping unreadable image {p} ({why})")
+        keep = [(p, c) for p, c in sorted(self.samples) if p not in self.bad]
+        left = Counter(c for _, c in keep)
+        empty = [cl for i, cl in enumerate(self.classes) if not left[i]]
+        if empty: raise ValueError(f"dataset {root}: {len(empty)} class folder(s) with no readable image: {', '.join(empty[:5])}")
         if limit_per_class is not None:
             seen = Counter()
-            keep = [(p, c) for p, c in sorted(self.samples) if (seen.update([c]) or seen[c] <= limit_per_class)]
-            self.samples = self.imgs = keep
-            self.targets = [c for _, c in keep]
-        self.bad: dict[str, str] = {}
+            keep = [(p, c) for p, c in keep if (seen.update([c]) or seen[c] <= limit_per_class)]
+        self.samples = self.imgs = keep
+        self.targets = [c for _, c in keep]
+
+    def find_classes(self, directory):
+        "Class folders, hidden ones (`.ipynb_checkpoints`) left out."
+        classes = sorted(e.name for e in os.scandir(directory) if e.is_dir() and not e.name.startswith('.'))
+        if not classes: raise FileNotFoundError(f"no class folder in {directory}")
+        return classes, {c: i for i, c in enumerate(classes)}
 
     def __getitem__(self, i):
-        for j in range(len(self.samples)):
-            path, target = self.samples[(i + j) % len(self.samples)]
-            if path in self.bad: continue
-            try: img = self.loader(path)
-            except (OSError, UnidentifiedImageError, SyntaxError, ValueError) as e:
-                self.bad[path] = f"{type(e).__name__}: {e}"
-                warnings.warn(f"skipping unreadable image {path} ({self.bad[path]})")
-                continue
-            return (self.transform(img) if self.transform else img), target
-        raise RuntimeError(f"no readable image left in {self.root}")
+        path, target = self.samples[i]
+        try: img = self.loader(path)
+        except BAD_IMAGE_ERRORS as e:
+            raise RuntimeError(f"{path} became unreadable after the dataset was scanned ({type(e).__name__}: {e})") from e
+        return (self.transform(img) if self.transform else img), target
 
 # %% ../nbs/09_data.ipynb #7b3e95af
 def image_dataloaders(path, img_size: int = 224, bs: int = 64, limit_per_class: int | None = None,

@@ -82,7 +82,8 @@ def load_run_model(run_dir=None, model: str = 'filtervit_xs', num_classes: int =
     "(model in eval mode, description): the best checkpoint of a run folder, or an untrained `model` if there is none."
     if run_dir is not None and (Path(run_dir) / 'best.pth').exists():
         res = json.loads((Path(run_dir) / 'result.json').read_text())
-        m = timm.create_model(res['model'], num_classes=res['data']['classes'])
+        size = {'img_size': res['config']['img_size']} if res['model'] in ('filtervit_xs', 'dropoutvit_xs') else {}   # scaled replicas
+        m = timm.create_model(res['model'], num_classes=res['data']['classes'], **size)
         m.load_state_dict(torch.load(Path(run_dir) / 'best.pth', map_location='cpu', weights_only=True))
         return m.eval(), f"{res['model']} trained {res['epochs_done']} epochs on {Path(res['data']['path']).name} (best acc {res['best_accuracy']:.3f})"
     return timm.create_model(model, num_classes=num_classes).eval(), f"{model}, UNTRAINED (random weights)"

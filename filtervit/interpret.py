@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_interpret.ipynb #d4f4e93e
 from __future__ import annotations
-import json
+import json, re
 from pathlib import Path
 import numpy as np
 import torch
@@ -19,7 +19,7 @@ from .filter_attention import SELECTIONS
 # %% auto #0
 __all__ = ['region_scores', 'apply_regions', 'deletion_insertion', 'predict', 'ablation_preds', 'deletion_insertion_photos',
            'curve_areas', 'selection_grid', 'jaccard', 'selection_overlaps', 'interpretability_report', 'main',
-           'explorer_panel', 'explorer']
+           'explorer_panel', 'safe_upload_name', 'explorer']
 
 # %% ../nbs/13_interpret.ipynb #3a230b7a
 def region_scores(importance: torch.Tensor, img_size: int, patch: int) -> torch.Tensor:
@@ -211,6 +211,11 @@ def _widgets_live() -> bool:
         return type(get_ipython()).__name__ == 'ZMQInteractiveShell'
     except Exception: return False
 
+def safe_upload_name(name: str) -> str:
+    "A file name safe to write inside a folder: the last path component, only letters, digits, '.', '_' and '-'."
+    base = re.sub(r'[^A-Za-z0-9._-]', '_', re.split(r'[\\/]', str(name))[-1]).lstrip('.')[-100:]
+    return base or 'upload'
+
 def explorer(models: dict, photos: list, classes=None):
     "Interactive mask explorer over `models` ({'FilterViT': m, 'DropoutViT': m}) and `photos`; static where widgets can't run."
     photos = [Path(p) for p in photos]
@@ -233,7 +238,7 @@ def explorer(models: dict, photos: list, classes=None):
     def on_upload(change):
         import tempfile
         for f in (w_up.value if isinstance(w_up.value, (list, tuple)) else w_up.value.values()):
-            p = Path(tempfile.mkdtemp()) / f['name']; p.write_bytes(bytes(f['content'])); uploads[p.name] = p
+            p = Path(tempfile.mkdtemp()) / safe_upload_name(f['name']); p.write_bytes(bytes(f['content'])); uploads[p.name] = p
             w_photo.options = list(w_photo.options) + [p.name]; w_photo.value = p.name
     for w in (w_model, w_photo, w_layer, w_k): w.observe(draw, 'value')
     w_up.observe(on_upload, 'value')

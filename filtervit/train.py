@@ -245,9 +245,13 @@ def train(model: str | nn.Module = 'filtervit_xs', # filtervit_xs, dropoutvit_xs
     if dev.type == 'cuda': learn = learn.to_fp16()
     learn.create_opt()
     if state is not None: learn.opt.load_state_dict(state['opt'])
+    bad = {split: {os.path.relpath(p, path): why for p, why in ds.bad.items()} for split, ds in (('train', dls.train_ds), ('val', dls.valid_ds))}
+    if any(bad.values()):   # dropped, never replaced (09_data): the run is on the readable photos only
+        print(f"{name}: dropped {len(bad['train'])} unreadable training and {len(bad['val'])} validation file(s): "
+              + ', '.join(list(bad['train']) + list(bad['val'])), file=sys.stderr)
     result = dict(model=name, params=count_params(net), config=config,
                   data=dict(path=str(path), classes=len(dls.classes), class_names=list(dls.classes), n_train=len(dls.train_ds),
-                            n_valid=len(dls.valid_ds)),
+                            n_valid=len(dls.valid_ds), bad_files=bad),
                   recipe=dict(optimizer='AdamW', lr=lr, betas=[0.9, 0.999], weight_decay=wd, batch_size=bs,
                               schedule=f'cosine per epoch to 1e-5, T_max={epochs}; linear warm-up 0.001x->1x in epoch 0',
                               loss='cross-entropy', mixed_precision=dev.type == 'cuda'),

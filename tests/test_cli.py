@@ -50,7 +50,8 @@ def test_train_empty_class_is_a_clear_error(tmp_path):
 
 def test_bench_unknown_variant_fails(tmp_path):
     r = run(BIN / 'filtervit-bench', '--models', 'filtervit_xs:fast', '--out', tmp_path)
-    assert r.returncode != 0 and 'unknown variant' in r.stderr
+    assert r.returncode != 0 and "--models: unknown ['filtervit_xs:fast']" in r.stderr and 'Traceback' not in r.stderr
+    assert not (tmp_path / 'bench.csv').exists()   # refused before anything was measured
 
 def test_figures_needs_a_runs_folder(tmp_path):
     r = run(BIN / 'filtervit-figures', '--runs', tmp_path / 'none')
