@@ -87,7 +87,14 @@ class FilterViT(nn.Module):
         for b in self.selection_blocks(): b.selection = selection
         return self
 
+    def check_dtype(self, x: torch.Tensor):
+        "A clear error when `x` and the weights differ in dtype (autocast handles mixed precision instead)."
+        w = self.stem.conv.conv.weight.dtype
+        if x.is_floating_point() and x.dtype != w and not torch.is_autocast_enabled(x.device.type):   # integers: the stem's error
+            raise TypeError(f"FilterViT: the input is {x.dtype} but the weights are {w}: cast one (x.to({w}) or model.to(x.dtype))")
+
     def forward_features(self, x: torch.Tensor) -> torch.Tensor:
+        self.check_dtype(x)
         return self.blocks(self.stem(x))
 
     def forward_head(self, x: torch.Tensor, pre_logits: bool = False) -> torch.Tensor:
@@ -99,6 +106,7 @@ class FilterViT(nn.Module):
 
     def forward_selection(self, x: torch.Tensor) -> tuple[torch.Tensor, list[dict]]:
         "Logits and, per selection block, `dict(importance=B×1×n×n or None, indices=B×K, map_size=n, block=i)`."
+        self.check_dtype(x)
         x, sels = self.stem(x), []
         for i, blk in enumerate(self.blocks):
             if isinstance(blk, FilterAttention):
