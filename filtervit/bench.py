@@ -12,12 +12,12 @@ import timm
 import filtervit.models  # registers our models with timm
 from .models import literal_forward
 from .layers import fold_batchnorm, count_params
-from .core import TABLE1_BASELINES
+from .core import TABLE1_BASELINES, keep_freed_memory
 from .data import shared_data_dir, ASSETS
 
 # %% auto #0
-__all__ = ['DEFAULT_MODELS', 'bench_model', 'count_gflops', 'keep_freed_memory', 'benchmark', 'machine_info', 'read_paper_table',
-           'write_report', 'speed_accuracy_figure', 'op_breakdown', 'bench_parser', 'check_bench_args', 'main']
+__all__ = ['DEFAULT_MODELS', 'bench_model', 'count_gflops', 'benchmark', 'machine_info', 'read_paper_table', 'write_report',
+           'speed_accuracy_figure', 'op_breakdown', 'bench_parser', 'check_bench_args', 'main']
 
 # %% ../nbs/11_bench.ipynb #85a94ba6
 DEFAULT_MODELS = ('filtervit_xs', 'filtervit_xs:literal', 'filtervit_xs:folded', 'dropoutvit_xs') + TABLE1_BASELINES
@@ -49,21 +49,12 @@ def _minor_faults() -> int:
     "Minor page faults of this process so far (0 where the platform does not count them)."
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt if resource else 0
 
-def keep_freed_memory():
-    "Tell glibc's allocator to keep freed memory in the process instead of handing multi-MB blocks back to the kernel."
-    import ctypes
-    try: libc = ctypes.CDLL(None); libc.gnu_get_libc_version
-    except (OSError, AttributeError): raise RuntimeError("keep_freed_memory: the C library is not glibc") from None
-    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
-    if not (libc.mallopt(M_MMAP_THRESHOLD, 32 << 20) and libc.mallopt(M_TRIM_THRESHOLD, 1 << 30)):
-        raise RuntimeError("keep_freed_memory: glibc refused the mallopt settings")
-
 def benchmark(models=DEFAULT_MODELS, batch_sizes=(1, 32), device: str = 'cpu', threads: int | None = None,
               repeats: int = 20, warmup: int = 3, img_size: int = 224, num_classes: int = 100, amp: bool = False,
               channels_last: bool = False, keep_memory: bool = False, verbose: bool = True) -> list[dict]:
     "Interleaved latency/throughput of `models` at each batch size; one row per (model, batch size)."
     if threads: torch.set_num_threads(threads)
-    if keep_memory: keep_freed_memory()
+    if keep_memory and not keep_freed_memory(): raise RuntimeError("--keep-memory: the C library is not glibc")
     built = {s: bench_model(s, num_classes, device, channels_last) for s in models}
     info = {s: dict(params=count_params(m),
                     gflops=count_gflops(f, torch.randn(1, 3, img_size, img_size, device=device))) for s, (f, m) in built.items()}

@@ -9,7 +9,7 @@ from fastcore.docments import docments
 from fastcore.script import Param, store_true
 
 # %% auto #0
-__all__ = ['OURS', 'TABLE1_BASELINES', 'cli_parser', 'run_cli']
+__all__ = ['OURS', 'TABLE1_BASELINES', 'cli_parser', 'run_cli', 'keep_freed_memory']
 
 # %% ../nbs/00_core.ipynb #2033def3
 def _arg_type(anno):
@@ -40,3 +40,14 @@ def run_cli(func, prog: str, argv=None, skip=(), errors=(ValueError, FileNotFoun
 OURS = ('filtervit_xs', 'dropoutvit_xs')
 TABLE1_BASELINES = ('mobilenetv2_100', 'mobilenetv3_large_100', 'mobilenetv3_small_100', 'efficientnet_lite0',
                     'tiny_vit_11m_224', 'levit_128', 'ghostnet_100', 'tinynet_a', 'lcnet_100', 'mobilevit_s')
+
+# %% ../nbs/00_core.ipynb #c3ef87c2
+def keep_freed_memory() -> bool:
+    "Make glibc serve every block from its heap and keep freed memory (no page faults per step); False if not glibc."
+    import ctypes
+    try: libc = ctypes.CDLL(None); libc.gnu_get_libc_version
+    except (OSError, AttributeError): return False
+    M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_MAX = -1, -2, -4
+    if not (libc.mallopt(M_MMAP_MAX, 0) and libc.mallopt(M_TRIM_THRESHOLD, 2**31 - 1) and libc.mallopt(M_TOP_PAD, 1 << 30)):
+        raise RuntimeError("keep_freed_memory: glibc refused the mallopt settings")
+    return True
