@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_bench.ipynb #30887f63
 from __future__ import annotations
-import argparse, csv, platform, sys, time, warnings
+import contextlib, csv, os, platform, sys, time, warnings
 from pathlib import Path
 import torch
 from torch.utils.flop_counter import FlopCounterMode
@@ -12,12 +12,13 @@ import timm
 import filtervit.models  # registers our models with timm
 from .models import literal_forward
 from .layers import fold_batchnorm, count_params
-from .core import TABLE1_BASELINES, keep_freed_memory
+from fastcore.script import Param, store_true
+from .core import TABLE1_BASELINES, keep_freed_memory, run_cli
 from .data import shared_data_dir, ASSETS
 
 # %% auto #0
 __all__ = ['DEFAULT_MODELS', 'bench_model', 'count_gflops', 'benchmark', 'machine_info', 'read_paper_table', 'write_report',
-           'speed_accuracy_figure', 'op_breakdown', 'bench_parser', 'check_bench_args', 'main']
+           'speed_accuracy_figure', 'op_breakdown', 'check_bench_args', 'bench', 'main']
 
 # %% ../nbs/11_bench.ipynb #85a94ba6
 DEFAULT_MODELS = ('filtervit_xs', 'filtervit_xs:literal', 'filtervit_xs:folded', 'dropoutvit_xs') + TABLE1_BASELINES
@@ -147,57 +148,65 @@ def speed_accuracy_figure(rows: list[dict], path, paper_csv=None, accuracy: dict
     return path
 
 # %% ../nbs/11_bench.ipynb #463903e2
+@contextlib.contextmanager
+def _kineto_quiet():
+    "File descriptor 2 to /dev/null while the profiler runs: Kineto's C++ logger writes `USDT:` lines there."
+    # On a CPU-only machine it also logs a failed CUDA probe as `ERROR`; no environment variable silences these
+    # (`KINETO_LOG_LEVEL` does not), and Python's own stderr is flushed first so that nothing of ours is lost.
+    sys.stderr.flush(); saved = os.dup(2)
+    try:
+        with open(os.devnull, 'w') as null: os.dup2(null.fileno(), 2)
+        yield
+    finally: os.dup2(saved, 2); os.close(saved)
+
 def op_breakdown(fn, x, repeats: int = 10, top: int = 8) -> list[tuple[str, float, float]]:
     "The `top` operators by self CPU time of `fn(x)`: `(name, calls per call of fn, ms per call of fn)`, then the total."
     from torch.profiler import profile, ProfilerActivity
     with torch.inference_mode():
         for _ in range(3): fn(x)
-        with profile(activities=[ProfilerActivity.CPU]) as prof:
+        with _kineto_quiet(), profile(activities=[ProfilerActivity.CPU]) as prof:
             for _ in range(repeats): fn(x)
     ka = sorted(prof.key_averages(), key=lambda k: -k.self_cpu_time_total)
     rows = [(k.key, k.count / repeats, k.self_cpu_time_total / repeats / 1e3) for k in ka[:top]]
     return rows + [('total', sum(k.count for k in ka) / repeats, sum(k.self_cpu_time_total for k in ka) / repeats / 1e3)]
 
 # %% ../nbs/11_bench.ipynb #ce25f981
-def bench_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog='filtervit-bench', formatter_class=argparse.ArgumentDefaultsHelpFormatter,
-        description="Benchmark FilterViT, DropoutViT and the Table I baselines (params, GFLOPs, latency, throughput), "
-                    "interleaved in one run; writes bench.csv, bench.md and a speed-vs-accuracy figure.")
-    p.add_argument('--models', nargs='+', default=list(DEFAULT_MODELS), help="timm names, ours, or filtervit_xs:literal / :folded")
-    p.add_argument('--batch-sizes', nargs='+', type=int, default=[1, 32])
-    p.add_argument('--device', default='cpu', help="'cpu', 'cuda' or 'cuda:N'")
-    p.add_argument('--threads', type=int, default=None, help='CPU threads (torch.set_num_threads); default: torch default')
-    p.add_argument('--repeats', type=int, default=20, help='timed repeats at the first batch size (a quarter at the others)')
-    p.add_argument('--warmup', type=int, default=3)
-    p.add_argument('--img-size', type=int, default=224)
-    p.add_argument('--amp', action='store_true', help='autocast (float16 on CUDA, bfloat16 on CPU)')
-    p.add_argument('--channels-last', action='store_true', help='channels-last model and input')
-    p.add_argument('--keep-memory', action='store_true', help="glibc keeps freed memory (mallopt), for every model of the run")
-    p.add_argument('--paper', default=None, help="the paper's Table I as CSV (default: the copy shipped in filtervit/assets)")
-    p.add_argument('--out', default='runs/bench')
-    p.add_argument('--figure', default=None, help='speed-vs-accuracy PNG (default: <out>/speed_vs_accuracy.png)')
-    return p
-
-def check_bench_args(a):
+def check_bench_args(models, batch_sizes, device, threads, repeats, warmup, img_size, paper, out, figure):
     "Refuse, naming the flag, what would fail only after the benchmark has run."
-    if a.device.startswith('cuda') and not torch.cuda.is_available(): raise ValueError("--device: CUDA is not available")
-    for flag, v, lo in (('--repeats', [a.repeats], 1), ('--batch-sizes', a.batch_sizes, 1), ('--warmup', [a.warmup], 0),
-                        ('--img-size', [a.img_size], 32), ('--threads', [a.threads or 1], 1)):
+    if device.startswith('cuda') and not torch.cuda.is_available(): raise ValueError("--device: CUDA is not available")
+    for flag, v, lo in (('--repeats', [repeats], 1), ('--batch-sizes', batch_sizes, 1), ('--warmup', [warmup], 0),
+                        ('--img-size', [img_size], 32), ('--threads', [threads or 1], 1)):
         if min(v) < lo: raise ValueError(f"{flag} must be at least {lo}, got {min(v)}")
-    unknown = [m for m in a.models if not timm.is_model(m.split(':')[0]) or m.split(':', 1)[1:] not in ([], ['literal'], ['folded'])]
+    unknown = [m for m in models if not timm.is_model(m.split(':')[0]) or m.split(':', 1)[1:] not in ([], ['literal'], ['folded'])]
     if unknown: raise ValueError(f"--models: unknown {unknown} (timm names, ours, or filtervit_xs:literal / :folded)")
-    read_paper_table(a.paper)
-    for flag, p in (('--out', Path(a.out)), ('--figure', Path(a.figure).parent if a.figure else None)):
+    read_paper_table(paper)
+    for flag, p in (('--out', Path(out)), ('--figure', Path(figure).parent if figure else None)):
         if p is not None and p.exists() and not p.is_dir(): raise FileExistsError(f"{flag} {p} is a file, not a folder")
+
+def bench(models: Param("timm names, ours, or filtervit_xs:literal / :folded", str, nargs='+') = DEFAULT_MODELS,
+          batch_sizes: Param("batch sizes; the first is timed --repeats times, the others a quarter as often", int, nargs='+') = (1, 32),
+          device: str = 'cpu',           # 'cpu', 'cuda' or 'cuda:N'
+          threads: int = None,           # CPU threads (torch.set_num_threads; default: torch's own)
+          repeats: int = 20,             # timed repeats at the first batch size, interleaved across models
+          warmup: int = 3,               # untimed calls per model before timing
+          img_size: int = 224,           # input resolution
+          amp: store_true = False,       # autocast (float16 on CUDA, bfloat16 on CPU)
+          channels_last: store_true = False, # channels-last model and input
+          keep_memory: store_true = False,   # glibc keeps freed memory (mallopt), for every model of the run
+          paper: str = None,             # the paper's Table I as CSV (default: the copy shipped in filtervit/assets)
+          out: str = 'runs/bench',       # output folder: bench.csv and bench.md
+          figure: str = None):           # speed-vs-accuracy PNG (default: <out>/speed_vs_accuracy.png)
+    "Benchmark FilterViT, DropoutViT and the Table I baselines (params, GFLOPs, latency, throughput), interleaved in one run."
+    models, batch_sizes = list(models), list(batch_sizes)
+    check_bench_args(models, batch_sizes, device, threads, repeats, warmup, img_size, paper, out, figure)   # before measuring
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        rows = benchmark(models, batch_sizes, device, threads, repeats, warmup, img_size, amp=amp,
+                         channels_last=channels_last, keep_memory=keep_memory)
+    print(write_report(rows, out, paper))
+    print(f"figure: {speed_accuracy_figure(rows, figure or Path(out) / 'speed_vs_accuracy.png', paper)}")
+    return rows
 
 def main(argv=None):
     "Console script `filtervit-bench`."
-    a = bench_parser().parse_args(argv)
-    try: check_bench_args(a)      # every argument checked before anything is measured
-    except (ValueError, FileNotFoundError, FileExistsError) as e: sys.exit(f"filtervit-bench: error: {e}")
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        rows = benchmark(a.models, a.batch_sizes, a.device, a.threads, a.repeats, a.warmup, a.img_size, amp=a.amp,
-                         channels_last=a.channels_last, keep_memory=a.keep_memory)
-    print(write_report(rows, a.out, a.paper))
-    print(f"figure: {speed_accuracy_figure(rows, a.figure or Path(a.out) / 'speed_vs_accuracy.png', a.paper)}")
+    run_cli(bench, 'filtervit-bench', argv)

@@ -26,6 +26,7 @@ def cli_parser(func, prog: str, skip=()) -> argparse.ArgumentParser:
         param = v.anno if isinstance(v.anno, Param) else Param(v.docment, _arg_type(v.anno))
         param.set_default(v.default)
         kw, flag = dict(param.kwargs, dest=k), k.replace('_', '-')
+        if not param.opt: kw['required'] = True   # no default in the signature: the flag must be given
         names = [f"--no-{flag}"] if param.negated else [f"--{flag}"] + ([f"--{k}"] if '_' in k else [])
         p.add_argument(*names, **kw)
     return p

@@ -4,30 +4,33 @@
 
 # %% ../nbs/12_figures.ipynb #fa2f4678
 from __future__ import annotations
-import argparse, csv, json, sys
+import csv, json
 from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-import matplotlib
 import matplotlib.pyplot as plt
 import timm
+from safetensors.torch import load_file
 import filtervit.models  # registers our models with timm
 from .data import load_rgb, val_transforms, shared_data_dir
 from .bench import read_paper_table
+from .core import run_cli, OURS
 
 # %% auto #0
-__all__ = ['OURS', 'read_runs', 'read_authors_curves', 'plot_curves', 'plot_dropout_vs_filter', 'load_run_model', 'photo_batch',
-           'draw_selection', 'plot_masks', 'summary_table', 'make_figures', 'main']
+__all__ = ['BOLD', 'WEIGHTS', 'read_runs', 'read_authors_curves', 'plot_curves', 'plot_dropout_vs_filter', 'run_weights',
+           'load_run_model', 'photo_batch', 'draw_selection', 'plot_masks', 'summary_table', 'mask_photos',
+           'make_figures', 'figures', 'main']
 
 # %% ../nbs/12_figures.ipynb #16299fa2
 def read_runs(runs_dir) -> dict[str, dict]:
-    "`{model: {'history': [rows], 'result': dict}}` for every run folder under `runs_dir` with a `history.csv`."
+    "`{run: {'model', 'history': [rows], 'result': dict, 'path'}}` for every run folder under `runs_dir` with a `history.csv`."
     runs = {}
     for h in sorted(Path(runs_dir).glob('*/history.csv')):
-        rows = [{k: float(v) for k, v in r.items()} for r in csv.DictReader(open(h))]
+        try: rows = [{k: v if k == 'time' else float(v) for k, v in r.items()} for r in csv.DictReader(open(h))]   # time: fastai's mm:ss
+        except (ValueError, TypeError, AttributeError) as e: raise ValueError(f"{h} is damaged (not a filtervit-train history): {e}") from None
         res = json.loads((h.parent / 'result.json').read_text()) if (h.parent / 'result.json').exists() else {}
-        runs[res.get('model', h.parent.name)] = dict(history=rows, result=res, path=h.parent)
+        runs[h.parent.name] = dict(model=res.get('model', h.parent.name), history=rows, result=res, path=h.parent)
     return runs
 
 def read_authors_curves(path=None) -> dict[str, list[dict]]:
@@ -40,7 +43,7 @@ def read_authors_curves(path=None) -> dict[str, list[dict]]:
     return out
 
 # %% ../nbs/12_figures.ipynb #f8a252e7
-OURS = ('filtervit_xs', 'dropoutvit_xs', 'FilterMobileViT')
+BOLD = (*OURS, 'FilterMobileViT')   # our models, and FilterViT's name in the authors' logs
 
 def plot_curves(runs_dir, metric: str = 'accuracy', authors_csv=None, path=None, title: str = ''):
     "Fig. 3 (`metric='accuracy'`) or Fig. 4 (`'valid_loss'`): ours, and the authors' curves in their own panel if given."
@@ -50,11 +53,11 @@ def plot_curves(runs_dir, metric: str = 'accuracy', authors_csv=None, path=None,
     for name, r in runs.items():
         h = r['history']
         axs[0, 0].plot([x['epoch'] for x in h], [x[metric] for x in h], marker='o', ms=3,
-                       lw=2.5 if name in OURS else 1.2, label=name)
+                       lw=2.5 if r['model'] in BOLD else 1.2, label=name)
     axs[0, 0].set(title=f"ours: {title or Path(runs_dir).name}", xlabel='epoch', ylabel=f"validation {metric.replace('valid_', '')}")
     if theirs:
         for name, h in theirs.items():
-            axs[0, 1].plot([x['epoch'] for x in h], [x[their_key] for x in h], lw=2.5 if name in OURS else 1, label=name)
+            axs[0, 1].plot([x['epoch'] for x in h], [x[their_key] for x in h], lw=2.5 if name in BOLD else 1, label=name)
         axs[0, 1].set(title="the authors' logs (img-100 subset 1, 120 epochs)", xlabel='epoch')
     for a in axs[0]: a.grid(alpha=.3); a.legend(fontsize=7)
     fig.tight_layout()
@@ -66,10 +69,10 @@ def plot_dropout_vs_filter(runs_dirs, path=None):
     "Fig. 6: validation accuracy of `dropoutvit_xs` and `filtervit_xs` in each runs folder."
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for i, d in enumerate([runs_dirs] if isinstance(runs_dirs, (str, Path)) else runs_dirs):
-        runs = read_runs(d)
-        for name, style in (('filtervit_xs', '-'), ('dropoutvit_xs', '--')):
-            if name in runs:
-                h = runs[name]['history']
+        for name, r in read_runs(d).items():
+            style = {'filtervit_xs': '-', 'dropoutvit_xs': '--'}.get(r['model'])
+            if style:
+                h = r['history']
                 ax.plot([x['epoch'] for x in h], [x['accuracy'] for x in h], style, color=f"C{i}", marker='o', ms=3,
                         label=f"{name} ({Path(d).name})")
     ax.set(xlabel='epoch', ylabel='validation accuracy', title='DropoutViT (random K pixels) vs FilterViT (top-K of the mask)')
@@ -78,15 +81,26 @@ def plot_dropout_vs_filter(runs_dirs, path=None):
     return fig
 
 # %% ../nbs/12_figures.ipynb #a1fa509f
-def load_run_model(run_dir=None, model: str = 'filtervit_xs', num_classes: int = 10):
-    "(model in eval mode, description): the best checkpoint of a run folder, or an untrained `model` if there is none."
-    if run_dir is not None and (Path(run_dir) / 'best.pth').exists():
-        res = json.loads((Path(run_dir) / 'result.json').read_text())
-        size = {'img_size': res['config']['img_size']} if res['model'] in ('filtervit_xs', 'dropoutvit_xs') else {}   # scaled replicas
-        m = timm.create_model(res['model'], num_classes=res['data']['classes'], **size)
-        m.load_state_dict(torch.load(Path(run_dir) / 'best.pth', map_location='cpu', weights_only=True))
-        return m.eval(), f"{res['model']} trained {res['epochs_done']} epochs on {Path(res['data']['path']).name} (best acc {res['best_accuracy']:.3f})"
-    return timm.create_model(model, num_classes=num_classes).eval(), f"{model}, UNTRAINED (random weights)"
+WEIGHTS = ('best.pth', 'model.safetensors')   # a run's best epoch; the study commits the second (written by post_evaluate)
+
+def run_weights(run_dir) -> Path | None:
+    "The trained weights of a run folder (`best.pth`, else `model.safetensors`), or None."
+    return next((Path(run_dir) / f for f in WEIGHTS if (Path(run_dir) / f).exists()), None)
+
+def load_run_model(run_dir=None, model: str = 'filtervit_xs', num_classes: int = 10, img_size: int = 224):
+    "(model in eval mode, description): the trained weights of a run folder; with `run_dir=None`, an untrained `model`."
+    if run_dir is None:
+        size = {'img_size': img_size} if model in OURS else {}
+        return timm.create_model(model, num_classes=num_classes, **size).eval(), f"{model}, UNTRAINED (random weights)"
+    run, w = Path(run_dir), run_weights(run_dir)
+    if w is None: raise FileNotFoundError(f"{run}: no trained weights ({' or '.join(WEIGHTS)})")
+    if not (run / 'result.json').exists(): raise FileNotFoundError(f"{run}: no result.json beside {w.name}")
+    res = json.loads((run / 'result.json').read_text())
+    size = {'img_size': res['config']['img_size']} if res['model'] in OURS else {}   # scaled replicas
+    m = timm.create_model(res['model'], num_classes=res['data']['classes'], **size)
+    m.load_state_dict(load_file(w) if w.suffix == '.safetensors' else torch.load(w, map_location='cpu', weights_only=True))
+    return m.eval(), (f"{res['model']} trained {res['epochs_done']} epochs on {Path(res['data']['path']).name} "
+                      f"(best acc {res['best_accuracy']:.3f})")
 
 def photo_batch(paths, img_size: int = 224) -> tuple[torch.Tensor, list[np.ndarray]]:
     "Normalised batch (the paper's validation transform) and the matching RGB crops for display."
@@ -105,9 +119,9 @@ def draw_selection(ax, crop: np.ndarray, importance: torch.Tensor | None, idx: t
     scale = crop.shape[0] / n
     ax.scatter((idx % n + .5) * scale, (idx // n + .5) * scale, s=dot, c='cyan', marker='s', linewidths=0)
 
-def plot_masks(model, paths, desc: str = '', path=None, img_size: int = 224):
-    "Fig. 5: photo, then each selection layer's mask overlaid and its selected pixels, one row per photo."
-    x, crops = photo_batch(paths, img_size)
+def plot_masks(model, paths, desc: str = '', path=None, img_size: int | None = None):
+    "Fig. 5: photo, then each selection layer's mask overlaid and its selected pixels, one row per photo (at the model's size)."
+    x, crops = photo_batch(paths, img_size or model.img_size)
     with torch.no_grad(): logits, sels = model.forward_selection(x)
     fig, axs = plt.subplots(len(paths), 1 + len(sels), figsize=(3 * (1 + len(sels)), 3 * len(paths)), squeeze=False)
     for r, crop in enumerate(crops):
@@ -123,14 +137,15 @@ def plot_masks(model, paths, desc: str = '', path=None, img_size: int = 224):
 
 # %% ../nbs/12_figures.ipynb #e54b87b1
 def summary_table(runs_dir, bench_csv=None, paper_csv=None) -> str:
-    "Markdown: per model, paper params/accuracy/CPU fps beside our params, best accuracy (epoch) and CPU img/s at batch 1."
+    "Markdown: per run (or benchmarked model), paper params/accuracy/CPU fps beside our params, best accuracy (epoch) and CPU img/s at batch 1."
     runs, paper = read_runs(runs_dir), read_paper_table(paper_csv)
     bench = {r['model']: r for r in csv.DictReader(open(bench_csv)) if int(r['batch']) == 1} if bench_csv and Path(bench_csv).exists() else {}
-    names = list(dict.fromkeys([*runs, *[m for m in paper if m in bench]]))
-    lines = ["| model | params (paper, 100 classes) | params (ours, as trained or benchmarked) | accuracy (paper, img-100) | best accuracy (ours) | CPU fps (paper, M1 Pro) | CPU img/s (ours, bs 1) |",
+    names = list(dict.fromkeys([*runs, *[m for m in paper if m in bench]]))   # runs, then benchmarked paper models
+    lines = ["| run | params (paper, 100 classes) | params (ours, as trained or benchmarked) | accuracy (paper, img-100) | best accuracy (ours) | CPU fps (paper, M1 Pro) | CPU img/s (ours, bs 1) |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for m in names:
-        p, r, b = paper.get(m, {}), runs.get(m, {}).get('result', {}), bench.get(m, {})
+        model = runs[m]['model'] if m in runs else m
+        p, r, b = paper.get(model, {}), runs.get(m, {}).get('result', {}), bench.get(model, {})
         acc = f"{r['best_accuracy']:.4f} ({r['best_epoch']})" if r.get('best_accuracy') is not None else ''
         lines.append(f"| {m} | {p.get('params_m', '')} | {r.get('params', int(b['params']) if b else 0) / 1e6:.2f} | "
                      f"{p.get('accuracy_img100_subset1', '')} | {acc} | {p.get('fps_cpu_m1pro', '')} | {b.get('img_s', '')} |")
@@ -141,36 +156,44 @@ def _mode(p) -> str:
     from PIL import Image
     with Image.open(p) as im: return im.mode
 
+def mask_photos(n: int = 4) -> list[Path]:
+    "Fig. 5's photos from `../shared/data`: img-100's one greyscale photo, others of img-100, two of Imagenette; [] if absent."
+    sd = shared_data_dir()
+    if sd is None: return []
+    s1 = sorted((sd / 'imagenet-samples-img100-s1').glob('*'))
+    grey = [p for p in s1 if _mode(p) != 'RGB'][:1]
+    nette = sorted((sd / 'imagenette2-224-mini' / 'val').glob('*/*'))[::50][:2]
+    return grey + [p for p in s1[::40] if p not in grey][:max(0, n - 2 - len(grey))] + nette
+
 def make_figures(runs_dir, out='figures', bench_csv=None, photos=None, n_photos: int = 4) -> list[Path]:
     "Figs. 3–6 and `summary.md` for a runs folder; returns the files written."
     out, runs_dir = Path(out), Path(runs_dir)
+    if not runs_dir.is_dir(): raise FileNotFoundError(f"--runs {runs_dir} is not a folder")
+    if not read_runs(runs_dir): raise ValueError(f"--runs {runs_dir} holds no run (a sub-folder with a history.csv)")
+    if bench_csv is not None and not Path(bench_csv).is_file(): raise FileNotFoundError(f"--bench {bench_csv} is not a file")
+    if out.exists() and not out.is_dir(): raise FileExistsError(f"--out {out} is a file, not a folder")
     out.mkdir(parents=True, exist_ok=True)
     tag = runs_dir.name
     files = []
     for metric, fig_no in (('accuracy', 3), ('valid_loss', 4)):
         f = out / f"fig{fig_no}_{metric}_{tag}.png"; plt.close(plot_curves(runs_dir, metric, path=f)); files.append(f)
     f = out / f"fig6_dropout_vs_filter_{tag}.png"; plt.close(plot_dropout_vs_filter(runs_dir, f)); files.append(f)
-    sd = shared_data_dir()
-    if photos is None and sd is not None:
-        s1 = sorted((sd / 'imagenet-samples-img100-s1').glob('*'))
-        grey = [p for p in s1 if _mode(p) != 'RGB'][:1]      # the one greyscale photo
-        nette = sorted((sd / 'imagenette2-224-mini' / 'val').glob('*/*'))[::50][:2]
-        photos = grey + [p for p in s1[::40] if p not in grey][:max(0, n_photos - 2 - len(grey))] + nette
+    photos = mask_photos(n_photos) if photos is None else photos
+    runs = read_runs(runs_dir)
     if photos:
-        for name in ('filtervit_xs', 'dropoutvit_xs'):
-            m, desc = load_run_model(runs_dir / name if (runs_dir / name).exists() else None, name)
+        for name in ('filtervit_xs', 'dropoutvit_xs'):   # the first trained run of each (an untrained model, titled so, if none)
+            trained = [r['path'] for r in runs.values() if r['model'] == name and run_weights(r['path'])]
+            m, desc = load_run_model(trained[0] if trained else None, name)
             f = out / f"fig5_masks_{name}_{tag}.png"; plt.close(plot_masks(m, photos, desc, f)); files.append(f)
     f = out / f"summary_{tag}.md"; f.write_text(summary_table(runs_dir, bench_csv) + '\n'); files.append(f)
     return files
 
+def figures(runs: str,          # folder of filtervit-train runs (one sub-folder per run, with history.csv and result.json)
+            bench: str = None,  # bench.csv of filtervit-bench, for the throughput column
+            out: str = 'figures'): # output folder
+    "Draw Figs. 3-6 and the paper-vs-us summary table from a runs folder."
+    for f in make_figures(runs, out, bench): print(f)
+
 def main(argv=None):
     "Console script `filtervit-figures`."
-    p = argparse.ArgumentParser(prog='filtervit-figures', formatter_class=argparse.ArgumentDefaultsHelpFormatter,
-                                description="Draw Figs. 3-6 and the paper-vs-us summary table from a runs folder.")
-    p.add_argument('--runs', required=True, help='folder of filtervit-train runs (one sub-folder per model)')
-    p.add_argument('--bench', default=None, help='bench.csv of filtervit-bench')
-    p.add_argument('--out', default='figures')
-    a = p.parse_args(argv)
-    if not Path(a.runs).is_dir(): sys.exit(f"filtervit-figures: error: {a.runs} is not a folder")
-    matplotlib.use('Agg')
-    for f in make_figures(a.runs, a.out, a.bench): print(f)
+    run_cli(figures, 'filtervit-figures', argv)

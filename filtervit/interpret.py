@@ -12,14 +12,15 @@ import torch.nn.functional as F
 from torch import nn
 import matplotlib.pyplot as plt
 from .data import image_dataloaders, shared_data_dir
-from .figures import load_run_model, photo_batch, draw_selection
+from .figures import load_run_model, run_weights, WEIGHTS, photo_batch, draw_selection
+from .core import run_cli
 from .select import index_mask
 from .filter_attention import SELECTIONS
 
 # %% auto #0
 __all__ = ['region_scores', 'apply_regions', 'deletion_insertion', 'predict', 'ablation_preds', 'deletion_insertion_photos',
-           'curve_areas', 'selection_grid', 'jaccard', 'selection_overlaps', 'interpretability_report', 'main',
-           'explorer_panel', 'safe_upload_name', 'explorer']
+           'curve_areas', 'selection_grid', 'jaccard', 'selection_overlaps', 'interpretability_report', 'interpret',
+           'main', 'explorer_panel', 'safe_upload_name', 'explorer']
 
 # %% ../nbs/13_interpret.ipynb #3a230b7a
 def region_scores(importance: torch.Tensor, img_size: int, patch: int) -> torch.Tensor:
@@ -139,16 +140,23 @@ def selection_overlaps(model: nn.Module, x: torch.Tensor, reference: nn.Module |
     return out
 
 # %% ../nbs/13_interpret.ipynb #aa34ee3c
-def interpretability_report(run_dir, data=None, n_images: int = 50, out=None, img_size: int = 224, seed: int = 0) -> dict:
+def interpretability_report(run_dir, data=None, n_images: int = 50, out=None, seed: int = 0) -> dict:
     "Deletion/insertion per layer, layer overlaps and trained-vs-untrained overlap for a FilterViT run; JSON + PNG to `out`."
-    for f in ('best.pth', 'result.json'):   # never a silent report on an untrained model
-        if not (Path(run_dir) / f).exists(): raise FileNotFoundError(f"{Path(run_dir) / f} is missing: train first (filtervit-train, make reproduce)")
-    if data is None and shared_data_dir() is None: raise FileNotFoundError("no data folder given and no shared data folder found")
-    model, desc = load_run_model(run_dir)
+    run = Path(run_dir)
+    if not (run / 'result.json').exists() or run_weights(run) is None:   # never a silent report on an untrained model
+        raise FileNotFoundError(f"{run} is not a trained run (it needs result.json and {' or '.join(WEIGHTS)}): "
+                                "train first (filtervit-train, make reproduce)")
+    if n_images < 1: raise ValueError(f"--n-images must be at least 1, got {n_images}")
+    if data is None and shared_data_dir() is None: raise FileNotFoundError("no --data folder given and no shared data folder found")
+    res = json.loads((run / 'result.json').read_text())
+    model, desc = load_run_model(run)
     torch.manual_seed(seed)
-    untrained, _ = load_run_model(None, json.loads((Path(run_dir) / 'result.json').read_text())['model'], model.num_classes)
+    untrained = load_run_model(None, res['model'], model.num_classes, model.img_size)[0]
     data = Path(data) if data else shared_data_dir() / 'imagenette2-224-mini'
-    dls = image_dataloaders(data, img_size, bs=n_images, val_limit_per_class=max(1, n_images // 10), num_workers=0, seed=seed)
+    dls = image_dataloaders(data, model.img_size, bs=n_images, val_limit_per_class=-(-n_images // res['data']['classes']), num_workers=0, seed=seed)
+    theirs = res['data'].get('class_names')
+    if theirs is not None and list(dls.classes) != list(theirs):   # labels would be scored against the wrong classes
+        raise ValueError(f"{data}: its classes {list(dls.classes)[:4]}... are not the run's {list(theirs)[:4]}... ({run / 'result.json'})")
     x, y = next(iter(dls.valid))
     x, y = x[:n_images], y[:n_images]
     with torch.no_grad(): clean = (model(x).argmax(1) == y).float().mean().item()
@@ -172,20 +180,19 @@ def interpretability_report(run_dir, data=None, n_images: int = 50, out=None, im
     return rep
 
 # %% ../nbs/13_interpret.ipynb #1ad65a43
-def main(argv=None):
-    "Console script `filtervit-interpret`."
-    import argparse, sys
-    p = argparse.ArgumentParser(prog='filtervit-interpret', formatter_class=argparse.ArgumentDefaultsHelpFormatter,
-        description="Deletion/insertion curves and selection overlaps of a trained FilterViT run (JSON + PNG).")
-    p.add_argument('--run', required=True, help='a filtervit-train run folder (with best.pth and result.json)')
-    p.add_argument('--data', default=None, help='image folder with a val/ split (default: the shared Imagenette mini copy)')
-    p.add_argument('--n-images', type=int, default=50)
-    p.add_argument('--out', default=None, help='output folder (default: <run>/interpretability)')
-    a = p.parse_args(argv)
-    try: rep = interpretability_report(a.run, a.data, a.n_images, out=a.out or Path(a.run) / 'interpretability')
-    except (FileNotFoundError, ValueError) as e: sys.exit(f"filtervit-interpret: error: {e}")
+def interpret(run: str,           # a trained FilterViT run folder (result.json, and best.pth or the study's model.safetensors)
+              data: str = None,   # image folder with a val/ split and the run's classes (default: the shared Imagenette mini copy)
+              n_images: int = 50, # validation photos
+              out: str = None):   # output folder (default: <run>/interpretability)
+    "Deletion/insertion curves and selection overlaps of a trained FilterViT run (JSON + PNG)."
+    rep = interpretability_report(run, data, n_images, out=out or Path(run) / 'interpretability')
     for l, r in enumerate(rep['layers']): print(f"layer {l}: deletion area {r['deletion_area']:+.3f}, insertion area {r['insertion_area']:+.3f}")
     print(json.dumps({k: round(v, 3) for k, v in rep['overlaps'].items()}))
+    return rep
+
+def main(argv=None):
+    "Console script `filtervit-interpret`."
+    run_cli(interpret, 'filtervit-interpret', argv)
 
 # %% ../nbs/13_interpret.ipynb #b4148817
 def explorer_panel(model, photo, layer: int = 0, k: int | None = None, classes=None, ax=None):

@@ -1,5 +1,5 @@
 "The console scripts are installed, document their options, and fail with a clear message on bad input."
-import subprocess, sys
+import re, subprocess, sys
 from pathlib import Path
 import pytest
 
@@ -55,8 +55,26 @@ def test_bench_unknown_variant_fails(tmp_path):
 
 def test_figures_needs_a_runs_folder(tmp_path):
     r = run(BIN / 'filtervit-figures', '--runs', tmp_path / 'none')
-    assert r.returncode != 0 and 'is not a folder' in r.stderr
+    assert r.returncode == 2 and 'is not a folder' in r.stderr and 'Traceback' not in r.stderr
+
+def test_figures_refuses_an_empty_runs_folder(tmp_path):
+    r = run(BIN / 'filtervit-figures', '--runs', tmp_path, '--out', tmp_path / 'figs')
+    assert r.returncode == 2 and 'holds no run' in r.stderr and 'Traceback' not in r.stderr
+    assert not (tmp_path / 'figs').exists()
 
 def test_interpret_needs_a_trained_run(tmp_path):
     r = run(BIN / 'filtervit-interpret', '--run', tmp_path)
-    assert r.returncode != 0 and 'best.pth is missing' in r.stderr and 'Traceback' not in r.stderr
+    assert r.returncode == 2 and 'is not a trained run' in r.stderr and 'Traceback' not in r.stderr
+
+@pytest.mark.parametrize('script', SCRIPTS)
+def test_help_describes_every_option(script):
+    "Every option of every command has help text, and no default is printed twice or as None."
+    out = run(BIN / script, '--help').stdout
+    entries = re.split(r'\n(?=  -)', out.split('options:\n', 1)[1].rstrip())
+    assert len(entries) > 1, out
+    for e in entries:   # an entry is the invocation, then its help on the same line (after 2+ spaces) or indented below
+        m = re.match(r'(\S.*?)( {2,}|\n)(.*)', e.strip(), flags=re.S)
+        invocation, help_text = (m.group(1), m.group(3)) if m else (e.strip(), '')
+        assert help_text.strip(), f"{script}: {invocation} has no help text"
+        assert help_text.count('(default') <= 1, f"{script}: {invocation} shows its default twice"
+    assert '(default: None)' not in out, out
