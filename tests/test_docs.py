@@ -57,10 +57,10 @@ def test_every_page_loads_without_errors_and_shows_its_figures(site):
             imgs = page.eval_on_selector_all('article img', 'els => els.map(e => [e.getAttribute("src").slice(0, 40), e.complete && e.naturalWidth > 0])')
             broken = [src for src, ok in imgs if not ok]
             title = page.title()
-            page.screenshot(path=str(shots / f"{n}.png"), full_page=n in ('index', '12_figures'))
+            page.screenshot(path=str(shots / f"{n}.png"), full_page=n in ('index', '13_figures'))
             report[n] = dict(title=title, images=len(imgs), errors=list(errors))
             assert not errors, f"{n}: {errors}"
             assert not broken, f"{n}: images that did not display: {broken}"
         browser.close()
     (shots / 'report.json').write_text(json.dumps(report, indent=1))
-    assert report['03_mask']['images'] >= 1 and report['12_figures']['images'] >= 3   # Figs. 3, 4 and 6 of the committed study
+    assert report['03_mask']['images'] >= 1 and report['13_figures']['images'] >= 3   # Figs. 3, 4 and 6 of the committed study

@@ -1,6 +1,6 @@
 """Run notebooks top to bottom and save their outputs (what the docs and README show), in `nbs/` as the working directory.
 
-    python tools/execute.py nbs/index.ipynb nbs/15_verdicts.ipynb
+    python tools/execute.py nbs/index.ipynb nbs/16_verdicts.ipynb
 
 Only for notebooks whose cells are quick or whose outputs should be refreshed from committed results; nbdev_clean after.
 """
