@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_bench.ipynb #30887f63
 from __future__ import annotations
-import contextlib, csv, os, platform, sys, time, warnings
+import contextlib, csv, importlib.util, os, platform, sys, tempfile, time, warnings
 from pathlib import Path
 import torch
 from torch.utils.flop_counter import FlopCounterMode
@@ -15,22 +15,32 @@ from .layers import fold_batchnorm, count_params
 from fastcore.script import Param, store_true
 from .core import TABLE1_BASELINES, keep_freed_memory, run_cli
 from .data import shared_data_dir, ASSETS
+from .deploy import export_onnx, ort_session, ort_logits
 
 # %% auto #0
-__all__ = ['DEFAULT_MODELS', 'bench_model', 'count_gflops', 'benchmark', 'machine_info', 'read_paper_table', 'write_report',
-           'speed_accuracy_figure', 'op_breakdown', 'check_bench_args', 'bench', 'main']
+__all__ = ['DEFAULT_MODELS', 'VARIANTS', 'ORT_MODELS', 'bench_model', 'count_gflops', 'benchmark', 'machine_info',
+           'read_paper_table', 'write_report', 'speed_accuracy_figure', 'op_breakdown', 'check_bench_args', 'bench',
+           'main']
 
 # %% ../nbs/12_bench.ipynb #85a94ba6
 DEFAULT_MODELS = ('filtervit_xs', 'filtervit_xs:literal', 'filtervit_xs:folded', 'dropoutvit_xs') + TABLE1_BASELINES
 
-def bench_model(spec: str, num_classes: int = 100, device='cpu', channels_last: bool = False):
-    "(callable, module) for `spec`: a timm/our model name, or `filtervit_xs:literal` / `:folded` variants, in eval mode."
+VARIANTS = ('literal', 'folded', 'ort')
+ORT_MODELS = ('filtervit_xs', 'dropoutvit_xs', 'mobilevit_s')   # `--runtime onnxruntime` adds their `:ort` rows
+
+def bench_model(spec: str, num_classes: int = 100, device='cpu', channels_last: bool = False, img_size: int = 224):
+    "(callable, module) for `spec`: a timm/our model name, or its `:literal`, `:folded` or `:ort` variant, in eval mode."
     name, _, variant = spec.partition(':')
     torch.manual_seed(0)
     m = timm.create_model(name, pretrained=False, num_classes=num_classes).to(device).eval()
     if variant == 'literal': return (lambda x: literal_forward(m, x)), m
+    if variant == 'ort':    # ONNX Runtime on the CPU, as many intra-op threads as torch uses (11_deploy)
+        if torch.device(device).type != 'cpu': raise ValueError(f"{spec}: ONNX Runtime rows are measured on the CPU only")
+        path = Path(tempfile.mkdtemp()) / f"{name}.onnx"
+        session = ort_session(export_onnx(m, path, img_size), threads=torch.get_num_threads())
+        return (lambda x: ort_logits(session, x)), m
     if variant == 'folded': m = fold_batchnorm(m)
-    elif variant: raise ValueError(f"unknown variant {variant!r} in {spec!r} (use :literal or :folded)")
+    elif variant: raise ValueError(f"unknown variant {variant!r} in {spec!r} (use one of {VARIANTS})")
     if channels_last: m = m.to(memory_format=torch.channels_last)
     return m, m
 
@@ -56,9 +66,9 @@ def benchmark(models=DEFAULT_MODELS, batch_sizes=(1, 32), device: str = 'cpu', t
     "Interleaved latency/throughput of `models` at each batch size; one row per (model, batch size)."
     if threads: torch.set_num_threads(threads)
     if keep_memory and not keep_freed_memory(): raise RuntimeError("--keep-memory: the C library is not glibc")
-    built = {s: bench_model(s, num_classes, device, channels_last) for s in models}
-    info = {s: dict(params=count_params(m),
-                    gflops=count_gflops(f, torch.randn(1, 3, img_size, img_size, device=device))) for s, (f, m) in built.items()}
+    built = {s: bench_model(s, num_classes, device, channels_last, img_size) for s in models}
+    x1 = torch.randn(1, 3, img_size, img_size, device=device)   # FLOPs of an :ort row: those of its PyTorch module
+    info = {s: dict(params=count_params(m), gflops=count_gflops(m if s.endswith(':ort') else f, x1)) for s, (f, m) in built.items()}
     rows = []
     for bs in batch_sizes:
         x = torch.randn(bs, 3, img_size, img_size, device=device)
@@ -116,7 +126,8 @@ def write_report(rows: list[dict], out, paper_csv=None, note: str = '') -> str:
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
     for m in models:
         r1, p = by[(m, sizes[0])], paper.get(m, {})
-        vs_mvit = f"{r1['img_s'] / ref('mobilevit_s', sizes[0]):.2f}" if ref('mobilevit_s', sizes[0]) else ''
+        mvit = 'mobilevit_s:ort' if m.endswith(':ort') else 'mobilevit_s'   # each runtime against MobileViT-S in the same runtime
+        vs_mvit = f"{r1['img_s'] / ref(mvit, sizes[0]):.2f}" if ref(mvit, sizes[0]) else ''
         vs_lit = f"{r1['img_s'] / ref('filtervit_xs:literal', sizes[0]):.2f}" if m.startswith('filtervit_xs') and ref('filtervit_xs:literal', sizes[0]) else ''
         cells = [m, f"{r1['params'] / 1e6:.2f}", f"{r1['gflops']:.2f}", f"{r1['latency_ms']:.1f} ({r1['p10_ms']:.1f}–{r1['p90_ms']:.1f})"]
         cells += [f"{by[(m, b)]['img_s']:.1f}" for b in sizes] + [vs_mvit, vs_lit, f"{r1['faults_per_img']:,}"]
@@ -171,19 +182,24 @@ def op_breakdown(fn, x, repeats: int = 10, top: int = 8) -> list[tuple[str, floa
     return rows + [('total', sum(k.count for k in ka) / repeats, sum(k.self_cpu_time_total for k in ka) / repeats / 1e3)]
 
 # %% ../nbs/12_bench.ipynb #ce25f981
-def check_bench_args(models, batch_sizes, device, threads, repeats, warmup, img_size, paper, out, figure):
+def check_bench_args(models, batch_sizes, device, threads, repeats, warmup, img_size, paper, out, figure, runtime='eager'):
     "Refuse, naming the flag, what would fail only after the benchmark has run."
     if device.startswith('cuda') and not torch.cuda.is_available(): raise ValueError("--device: CUDA is not available")
     for flag, v, lo in (('--repeats', [repeats], 1), ('--batch-sizes', batch_sizes, 1), ('--warmup', [warmup], 0),
                         ('--img-size', [img_size], 32), ('--threads', [threads or 1], 1)):
         if min(v) < lo: raise ValueError(f"{flag} must be at least {lo}, got {min(v)}")
-    unknown = [m for m in models if not timm.is_model(m.split(':')[0]) or m.split(':', 1)[1:] not in ([], ['literal'], ['folded'])]
-    if unknown: raise ValueError(f"--models: unknown {unknown} (timm names, ours, or filtervit_xs:literal / :folded)")
+    unknown = [m for m in models if not timm.is_model(m.split(':')[0]) or m.split(':', 1)[1:] not in ([], *([v] for v in VARIANTS))]
+    if unknown: raise ValueError(f"--models: unknown {unknown} (timm names, ours, or name:literal / :folded / :ort)")
+    if runtime not in ('eager', 'onnxruntime'): raise ValueError(f"--runtime must be 'eager' or 'onnxruntime', got {runtime!r}")
+    if (runtime == 'onnxruntime' or any(m.endswith(':ort') for m in models)):
+        if device != 'cpu': raise ValueError("--runtime onnxruntime: ONNX Runtime rows are measured with --device cpu")
+        for mod in ('onnx', 'onnxscript', 'onnxruntime'):
+            if importlib.util.find_spec(mod) is None: raise ValueError(f"--runtime onnxruntime: {mod} is not installed (pip install 'filtervit[deploy]')")
     read_paper_table(paper)
     for flag, p in (('--out', Path(out)), ('--figure', Path(figure).parent if figure else None)):
         if p is not None and p.exists() and not p.is_dir(): raise FileExistsError(f"{flag} {p} is a file, not a folder")
 
-def bench(models: Param("timm names, ours, or filtervit_xs:literal / :folded", str, nargs='+') = DEFAULT_MODELS,
+def bench(models: Param("timm names, ours, or a variant name:literal / :folded / :ort (ONNX Runtime)", str, nargs='+') = DEFAULT_MODELS,
           batch_sizes: Param("batch sizes; the first is timed --repeats times, the others a quarter as often", int, nargs='+') = (1, 32),
           device: str = 'cpu',           # 'cpu', 'cuda' or 'cuda:N'
           threads: int = None,           # CPU threads (torch.set_num_threads; default: torch's own)
@@ -195,10 +211,13 @@ def bench(models: Param("timm names, ours, or filtervit_xs:literal / :folded", s
           keep_memory: store_true = False,   # glibc keeps freed memory (mallopt), for every model of the run
           paper: str = None,             # the paper's Table I as CSV (default: the copy shipped in filtervit/assets)
           out: str = 'runs/bench',       # output folder: bench.csv and bench.md
-          figure: str = None):           # speed-vs-accuracy PNG (default: <out>/speed_vs_accuracy.png)
+          figure: str = None,            # speed-vs-accuracy PNG (default: <out>/speed_vs_accuracy.png)
+          runtime: Param("'onnxruntime' adds ONNX Runtime rows (name:ort) beside the eager rows of ours and mobilevit_s", str,
+                         choices=['eager', 'onnxruntime']) = 'eager'):
     "Benchmark FilterViT, DropoutViT and the Table I baselines (params, GFLOPs, latency, throughput), interleaved in one run."
     models, batch_sizes = list(models), list(batch_sizes)
-    check_bench_args(models, batch_sizes, device, threads, repeats, warmup, img_size, paper, out, figure)   # before measuring
+    check_bench_args(models, batch_sizes, device, threads, repeats, warmup, img_size, paper, out, figure, runtime)   # before measuring
+    if runtime == 'onnxruntime': models = [v for m in models for v in ([m, f'{m}:ort'] if m in ORT_MODELS else [m])]
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         rows = benchmark(models, batch_sizes, device, threads, repeats, warmup, img_size, amp=amp,

@@ -11,16 +11,15 @@ import torch
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
 import timm
-from safetensors.torch import load_file
 import filtervit.models  # registers our models with timm
 from .data import load_rgb, val_transforms, shared_data_dir
 from .bench import read_paper_table
 from .core import run_cli, OURS
+from .deploy import load_run_model, run_weights
 
 # %% auto #0
-__all__ = ['BOLD', 'WEIGHTS', 'read_runs', 'read_authors_curves', 'plot_curves', 'plot_dropout_vs_filter', 'run_weights',
-           'load_run_model', 'photo_batch', 'draw_selection', 'plot_masks', 'summary_table', 'mask_photos',
-           'make_figures', 'figures', 'main']
+__all__ = ['BOLD', 'read_runs', 'read_authors_curves', 'plot_curves', 'plot_dropout_vs_filter', 'photo_batch', 'draw_selection',
+           'plot_masks', 'summary_table', 'mask_photos', 'make_figures', 'figures', 'main']
 
 # %% ../nbs/13_figures.ipynb #16299fa2
 def read_runs(runs_dir) -> dict[str, dict]:
@@ -81,27 +80,6 @@ def plot_dropout_vs_filter(runs_dirs, path=None):
     return fig
 
 # %% ../nbs/13_figures.ipynb #a1fa509f
-WEIGHTS = ('best.pth', 'model.safetensors')   # a run's best epoch; the study commits the second (written by post_evaluate)
-
-def run_weights(run_dir) -> Path | None:
-    "The trained weights of a run folder (`best.pth`, else `model.safetensors`), or None."
-    return next((Path(run_dir) / f for f in WEIGHTS if (Path(run_dir) / f).exists()), None)
-
-def load_run_model(run_dir=None, model: str = 'filtervit_xs', num_classes: int = 10, img_size: int = 224):
-    "(model in eval mode, description): the trained weights of a run folder; with `run_dir=None`, an untrained `model`."
-    if run_dir is None:
-        size = {'img_size': img_size} if model in OURS else {}
-        return timm.create_model(model, num_classes=num_classes, **size).eval(), f"{model}, UNTRAINED (random weights)"
-    run, w = Path(run_dir), run_weights(run_dir)
-    if w is None: raise FileNotFoundError(f"{run}: no trained weights ({' or '.join(WEIGHTS)})")
-    if not (run / 'result.json').exists(): raise FileNotFoundError(f"{run}: no result.json beside {w.name}")
-    res = json.loads((run / 'result.json').read_text())
-    size = {'img_size': res['config']['img_size']} if res['model'] in OURS else {}   # scaled replicas
-    m = timm.create_model(res['model'], num_classes=res['data']['classes'], **size)
-    m.load_state_dict(load_file(w) if w.suffix == '.safetensors' else torch.load(w, map_location='cpu', weights_only=True))
-    return m.eval(), (f"{res['model']} trained {res['epochs_done']} epochs on {Path(res['data']['path']).name} "
-                      f"(best acc {res['best_accuracy']:.3f})")
-
 def photo_batch(paths, img_size: int = 224) -> tuple[torch.Tensor, list[np.ndarray]]:
     "Normalised batch (the paper's validation transform) and the matching RGB crops for display."
     tf = val_transforms(img_size)

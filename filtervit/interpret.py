@@ -12,7 +12,8 @@ import torch.nn.functional as F
 from torch import nn
 import matplotlib.pyplot as plt
 from .data import image_dataloaders, shared_data_dir
-from .figures import load_run_model, run_weights, WEIGHTS, photo_batch, draw_selection
+from .deploy import load_run_model, run_weights, WEIGHTS
+from .figures import photo_batch, draw_selection
 from .core import run_cli
 from .select import index_mask
 from .filter_attention import SELECTIONS

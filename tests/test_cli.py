@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 
 BIN = Path(sys.executable).parent
-SCRIPTS = ['filtervit-train', 'filtervit-reproduce', 'filtervit-study', 'filtervit-bench', 'filtervit-figures', 'filtervit-interpret']
+SCRIPTS = ['filtervit-train', 'filtervit-reproduce', 'filtervit-study', 'filtervit-bench', 'filtervit-figures', 'filtervit-interpret',
+           'filtervit-export']
 
 def run(*args):
     return subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=300)
