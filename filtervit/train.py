@@ -9,6 +9,7 @@ from functools import partial
 from pathlib import Path
 import numpy as np
 import torch
+import torch.distributed as dist
 from torch import nn
 import timm
 with warnings.catch_warnings():   # fastai 2.8.7 calls torch.jit.script at import, which torch 2.14 marks deprecated
@@ -20,6 +21,8 @@ with warnings.catch_warnings():   # fastai 2.8.7 calls torch.jit.script at impor
     from fastai.optimizer import OptimWrapper
     from fastai.metrics import accuracy
     from fastai.losses import CrossEntropyLossFlat
+    from fastai.torch_core import rank_distrib, num_distrib
+    from fastai.distributed import DistributedDL, DistributedTrainer   # DDP through Hugging Face accelerate
 from .core import run_cli, OURS, TABLE1_BASELINES, keep_freed_memory
 import filtervit.models  # registers filtervit_xs / dropoutvit_xs with timm
 from .data import image_dataloaders, imagenette, build_img100
@@ -27,8 +30,8 @@ from .layers import count_params
 
 # %% auto #0
 __all__ = ['paper_lr', 'PaperSchedule', 'EpochSeed', 'NonFiniteStop', 'Throughput', 'atomic_save', 'History', 'read_history',
-           'trim_history', 'write_preds', 'Checkpoint', 'create_model', 'resolve_data', 'check_positive',
-           'load_checkpoint', 'train', 'main']
+           'trim_history', 'write_preds', 'unwrap', 'Checkpoint', 'ShardedTrainDL', 'ShardTraining', 'start_processes',
+           'create_model', 'resolve_data', 'check_positive', 'load_checkpoint', 'train', 'main']
 
 # %% ../nbs/10_train.ipynb #aacb99ea
 def paper_lr(epoch: int, it: int, n_iter: int, epochs: int, lr: float = 5e-4, eta_min: float = 1e-5,
@@ -59,6 +62,7 @@ class EpochSeed(Callback):
 
 class NonFiniteStop(TerminateOnNaNCallback):
     "fastai's stop on a NaN or infinite training loss, with a `message` saying where; the last good checkpoint stays."
+    def __init__(self): self.message = None      # also when a resumed run has no epoch left to fit
     def before_fit(self): self.message = None
     def after_batch(self):
         if self.training and not torch.isfinite(self.loss).all():
@@ -122,10 +126,15 @@ def write_preds(path, state: dict, dataset):
     path = Path(path); tmp = path.with_name('preds.tmp.npz')
     np.savez_compressed(tmp, **arrays); os.replace(tmp, path)
 
+def unwrap(model: nn.Module) -> nn.Module:
+    "The model inside a `DistributedDataParallel` (or `DataParallel`) wrapper; the model itself otherwise."
+    return model.module if isinstance(model, (nn.parallel.DistributedDataParallel, nn.DataParallel)) else model
+
 class Checkpoint(SaveModelCallback):
     "Every epoch: the resumable state with the validation predictions (atomically, previous kept); `best.pth` on improvement."
-    def __init__(self, config: dict, state: dict | None = None):
+    def __init__(self, config: dict, state: dict | None = None, write: bool = True):   # write=False: a rank other than 0
         super().__init__(monitor='accuracy', fname='best', with_opt=True, reset_on_fit=state is None)
+        self.write = write
         s = state or {}
         self.config, self.best, self.best_epoch, self.best_logits = config, s.get('best'), s.get('best_epoch'), s.get('best_logits')
         self.preds = list(s['preds']) if s else []
@@ -137,16 +146,40 @@ class Checkpoint(SaveModelCallback):
         super(SaveModelCallback, self).after_epoch()        # TrackerCallback: is this epoch's accuracy the best so far?
         out, logits = Path(self.learn.path), torch.cat(self.logits)
         self.preds.append(logits.argmax(1).short())
-        if self.new_best:
-            self.best_epoch, self.best_logits = self.epoch, logits.half()
-            atomic_save(self.model.state_dict(), out / 'best.pth')
-        state = dict(model=self.model.state_dict(), opt=self.opt.state_dict(), epoch=self.epoch, best=float(self.best),
+        if self.new_best: self.best_epoch, self.best_logits = self.epoch, logits.half()
+        if not self.write: return
+        model = unwrap(self.model).state_dict()
+        if self.new_best: atomic_save(model, out / 'best.pth')
+        state = dict(model=model, opt=self.opt.state_dict(), epoch=self.epoch, best=float(self.best),
                      best_epoch=self.best_epoch, preds=torch.stack(self.preds), best_logits=self.best_logits,
                      last_logits=logits.half(), config=self.config)
         if (out / 'checkpoint.pth').exists(): os.replace(out / 'checkpoint.pth', out / 'checkpoint.prev.pth')
         atomic_save(state, out / 'checkpoint.pth')
         write_preds(out / 'preds.npz', state, self.dls.valid.dataset)
     def after_fit(self): pass   # the Learner keeps the last weights; best.pth holds the best
+
+# %% ../nbs/10_train.ipynb #5ae06bed
+class ShardedTrainDL(DistributedDL):
+    "fastai's `DistributedDL`, with rank 0's indices broadcast on the process group's device (gloo: CPU, NCCL: CUDA)."
+    def _broadcast(self, t, rank):
+        t = torch.tensor(t, dtype=torch.long, device='cuda' if dist.get_backend() == 'nccl' else 'cpu')
+        dist.broadcast(t, rank)
+        return t.cpu().tolist()
+
+class ShardTraining(DistributedTrainer):
+    "fastai's `DistributedTrainer` (DDP), sharding the training set only: every rank validates on the whole validation set."
+    def __init__(self): super().__init__(sync_bn=False, cpu=not torch.cuda.is_available())
+    def _wrap_dl(self, dl):
+        if isinstance(dl, DistributedDL) or dl is not self.learn.dls.train: return dl
+        return ShardedTrainDL(dl, device=next(self.learn.model.parameters()).device)
+
+def start_processes(device: torch.device) -> tuple[int, int, bool]:
+    "(rank, processes, started): join the `torchrun` process group (NCCL on CUDA, else gloo); (0, 1, False) without torchrun."
+    world = num_distrib()
+    if world <= 1: return 0, 1, False
+    started = not dist.is_initialized()
+    if started: dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo')
+    return rank_distrib(), world, started
 
 # %% ../nbs/10_train.ipynb #526929af
 def create_model(name: str, num_classes: int, img_size: int = 224, **kwargs) -> nn.Module:
@@ -193,8 +226,8 @@ def load_checkpoint(out) -> dict:
 def train(model: str | nn.Module = 'filtervit_xs', # filtervit_xs, dropoutvit_xs, or any timm model name (e.g. mobilevit_s)
           data: str = 'imagenette',      # 'imagenette' (Imagenette2-224), 'img100:<subset 1-5>:<ImageNet folder>', or a folder with train/ and val/
           epochs: int = 120,             # epochs (also the cosine's T_max)
-          bs: int = 64,                  # batch size
-          lr: float = 5e-4,              # peak learning rate
+          bs: int = 64,                  # batch size (per process: under torchrun the effective batch is bs x processes)
+          lr: float = 5e-4,              # peak learning rate (never rescaled for the number of processes)
           wd: float = 0.01,              # AdamW weight decay
           img_size: int = 224,           # training and validation crop; FilterViT and DropoutViT are built for it (a scaled replica below 224)
           limit_per_class: int = None,   # use only the first N training photos of each class
@@ -216,8 +249,10 @@ def train(model: str | nn.Module = 'filtervit_xs', # filtervit_xs, dropoutvit_xs
                    val_limit_per_class=val_limit_per_class)
     if not (wd >= 0 and math.isfinite(wd)): raise ValueError(f"--wd must be a non-negative number, got {wd}")
     out = Path(out); dev = _device(device)
+    if dev.type == 'cuda' and num_distrib() > 1: dev = torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0))); torch.cuda.set_device(dev)
     if out.exists() and not out.is_dir(): raise FileExistsError(f"--out {out} is a file, not a folder")
     path = resolve_data(data, data_dir, download)
+    rank, world, started = start_processes(dev)   # under torchrun: DDP, rank 0 writes
     dls = image_dataloaders(path, img_size, bs, limit_per_class, val_limit_per_class, num_workers, seed,
                             pin_memory=dev.type == 'cuda')
     name = model if isinstance(model, str) else type(model).__name__
@@ -242,7 +277,8 @@ def train(model: str | nn.Module = 'filtervit_xs', # filtervit_xs, dropoutvit_xs
     if dev.type == 'cuda': net = net.to(memory_format=torch.channels_last)
     learn = Learner(dls, net, loss_func=CrossEntropyLossFlat(), lr=lr, wd=wd, path=out, model_dir='.',
                     opt_func=partial(OptimWrapper, opt=torch.optim.AdamW, betas=(0.9, 0.999)),
-                    cbs=[PaperSchedule(lr), EpochSeed(seed), NonFiniteStop(), Throughput(), History(), Checkpoint(config, state), *cbs])
+                    cbs=[PaperSchedule(lr), EpochSeed(seed), NonFiniteStop(), Throughput(), *([History()] if rank == 0 else []),
+                         Checkpoint(config, state, write=rank == 0), *([ShardTraining()] if world > 1 else []), *cbs])
     learn.metrics = [accuracy, ValueMetric(lambda: learn.opt.hypers[-1]['lr'], 'lr'),
                      ValueMetric(lambda: learn.throughput.value, 'train_img_s')]
     if dev.type == 'cuda': learn = learn.to_fp16()
@@ -259,23 +295,29 @@ def train(model: str | nn.Module = 'filtervit_xs', # filtervit_xs, dropoutvit_xs
                               schedule=f'cosine per epoch to 1e-5, T_max={epochs}; linear warm-up 0.001x->1x in epoch 0',
                               loss='cross-entropy', mixed_precision=dev.type == 'cuda'),
                   device=str(dev) if dev.type != 'cuda' else torch.cuda.get_device_name(dev),
-                  threads=torch.get_num_threads(), keep_memory=kept, torch=torch.__version__, platform=platform.platform())
+                  threads=torch.get_num_threads(), processes=world, keep_memory=kept, torch=torch.__version__, platform=platform.platform())
     if start < epochs:
         with contextlib.ExitStack() as stack, warnings.catch_warnings():
             if not progress: stack.enter_context(learn.no_bar()); stack.enter_context(learn.no_logging())
             warnings.filterwarnings('ignore', message='Your generator is empty')
             learn.fit(epochs, lr=lr, wd=wd, start_epoch=start)
+    if world > 1: dist.barrier()   # rank 0 has written the last epoch's files
     history, ck, stop = read_history(out / 'history.csv'), learn.checkpoint, learn.non_finite_stop.message
     result.update(status='diverged' if stop else ('completed' if len(history) == epochs else 'stopped'), message=stop,
                   epochs_done=len(history), best_accuracy=None if ck.best_epoch is None else round(float(ck.best), 6),
                   best_epoch=ck.best_epoch, final_accuracy=round(history[-1]['accuracy'], 6) if history else None,
                   train_img_s=round(float(np.median([r['train_img_s'] for r in history])), 2) if history else None)
-    (out / 'result.json').write_text(json.dumps(result, indent=2))
+    if rank == 0: (out / 'result.json').write_text(json.dumps(result, indent=2))
+    if started: dist.destroy_process_group()
     return result
 
 # %% ../nbs/10_train.ipynb #a53d0d06
 def main(argv=None):
     "Console script `filtervit-train`."
     r = run_cli(train, 'filtervit-train', argv, skip=('cbs',))
-    print(json.dumps({k: r[k] for k in ('model', 'params', 'status', 'best_accuracy', 'best_epoch', 'train_img_s')}))
+    if rank_distrib() == 0: print(json.dumps({k: r[k] for k in ('model', 'params', 'status', 'best_accuracy', 'best_epoch', 'train_img_s')}))
     if r['status'] == 'diverged': sys.exit(2)
+
+# %% ../nbs/10_train.ipynb #72c360d8
+#| eval: false
+if __name__ == '__main__': main()   # python -m filtervit.train, and torchrun --nproc_per_node N -m filtervit.train

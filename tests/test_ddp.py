@@ -1,0 +1,64 @@
+"""`filtervit-train` under `torchrun`: two processes on CPU (gloo) train one DistributedDataParallel model on the shared
+Imagenette mini copy. Only rank 0 writes; the validation accuracy is what one process computes with the same weights;
+a run killed after its first epoch resumes.
+
+Skips, saying why, where `../shared/data` is absent.
+"""
+import json, os, signal, socket, subprocess, sys, time
+from pathlib import Path
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = Path(os.environ.get('FILTERVIT_SHARED_DATA') or ROOT.parent / 'shared' / 'data') / 'imagenette2-224-mini'
+TORCHRUN = Path(sys.executable).parent / 'torchrun'
+pytestmark = pytest.mark.skipif(not MINI.is_dir(), reason=f"the shared Imagenette mini copy is not at {MINI}")
+
+def free_port() -> int:
+    with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
+
+def torchrun(out, *extra, wait=True):
+    cmd = [str(TORCHRUN), '--nproc_per_node', '2', '--master_port', str(free_port()), '-m', 'filtervit.train',
+           '--model', 'filtervit_xs', '--data', str(MINI), '--img-size', '64', '--bs', '8', '--limit-per-class', '8',
+           '--val-limit-per-class', '5', '--seed', '0', '--no-progress', '--out', str(out), *extra]
+    env = {**os.environ, 'OMP_NUM_THREADS': '1'}
+    if not wait: return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
+
+def test_two_processes_train_once_and_validate_like_one(tmp_path):
+    r = torchrun(tmp_path / 'run', '--epochs', '1')
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    run = tmp_path / 'run'
+    res = json.loads((run / 'result.json').read_text())
+    assert (res['status'], res['processes'], res['epochs_done'], res['data']['n_valid']) == ('completed', 2, 1, 50)
+    lines = (run / 'history.csv').read_text().splitlines()
+    assert len(lines) == 2 and lines[0].startswith('epoch,'), lines       # one header, one epoch: rank 1 wrote nothing
+    assert sorted(p.name for p in run.iterdir()) == ['best.pth', 'checkpoint.pth', 'history.csv', 'preds.npz', 'result.json']
+    assert r.stdout.count('"status": "completed"') == 1                    # the summary line comes from rank 0 only
+    # one process, the same weights, the whole validation set: the same accuracy and the same per-photo predictions
+    import numpy as np, torch
+    from filtervit.deploy import load_run_model
+    from filtervit.data import image_dataloaders
+    model, _ = load_run_model(run)
+    dls = image_dataloaders(MINI, 64, 8, 8, 5, num_workers=0, seed=0)
+    with torch.inference_mode(): pred = torch.cat([model(x).argmax(1) for x, _ in dls.valid])
+    y = torch.cat([y for _, y in dls.valid])
+    acc = (pred == y).float().mean().item()
+    logged = float(lines[1].split(',')[3])
+    assert abs(acc - logged) < 1e-6 and abs(acc - res['best_accuracy']) < 1e-6, (acc, logged, res['best_accuracy'])
+    assert (np.load(run / 'preds.npz')['preds'][0] == pred.numpy()).all()
+
+def test_a_killed_two_process_run_resumes(tmp_path):
+    run = tmp_path / 'run'
+    p = torchrun(run, '--epochs', '2', wait=False)
+    t0 = time.time()
+    while not (run / 'checkpoint.pth').exists():                         # epoch 0 is saved ...
+        assert p.poll() is None, p.stdout.read()[-3000:]
+        assert time.time() - t0 < 600, 'no checkpoint after 10 minutes'
+        time.sleep(0.2)
+    os.killpg(p.pid, signal.SIGKILL); p.wait()                            # ... and the whole job is killed in epoch 1
+    assert not (run / 'result.json').exists()
+    r = torchrun(run, '--epochs', '2', '--resume')
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    res = json.loads((run / 'result.json').read_text())
+    assert (res['status'], res['epochs_done'], res['processes']) == ('completed', 2, 2)
+    assert [l.split(',')[0] for l in (run / 'history.csv').read_text().splitlines()] == ['epoch', '0', '1']
