@@ -9,7 +9,7 @@ QUIET_PIP := grep -v 'is ignored: it is neither a file nor a directory' || true
 # datasets are extracted here (ignored by git) unless the caller says otherwise
 export FILTERVIT_DATA ?= $(CURDIR)/data
 
-.PHONY: setup test test-fast reproduce study export export-check readme docs clean-venv
+.PHONY: setup test test-fast reproduce study lab export export-check readme docs clean-venv
 
 $(STAMP): requirements-dev.txt settings.ini setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ reproduce: setup
 ## The study (hours): every run of the grid not yet in runs/study-imagenette-112, resuming from ~/.cache/filtervit.
 study: setup
 	$(BIN)/filtervit-study --results runs/study-imagenette-112
+
+## The notebooks in JupyterLab, on this machine only (open the printed link; the explorer is at the end of 14_interpret).
+lab: setup
+	$(BIN)/jupyter lab --no-browser --ip 127.0.0.1 --ServerApp.root_dir=nbs
 
 ## The quick loop while editing notebooks: plain nbdev_test (no slow, no cuda cells).
 test-fast: setup

@@ -21,7 +21,7 @@ from .filter_attention import SELECTIONS
 # %% auto #0
 __all__ = ['region_scores', 'apply_regions', 'deletion_insertion', 'predict', 'ablation_preds', 'deletion_insertion_photos',
            'curve_areas', 'selection_grid', 'jaccard', 'selection_overlaps', 'interpretability_report', 'interpret',
-           'main', 'explorer_panel', 'safe_upload_name', 'explorer']
+           'main', 'explorer_panel', 'safe_upload_name', 'explorer_models', 'explorer']
 
 # %% ../nbs/14_interpret.ipynb #3a230b7a
 def region_scores(importance: torch.Tensor, img_size: int, patch: int) -> torch.Tensor:
@@ -198,7 +198,7 @@ def main(argv=None):
 # %% ../nbs/14_interpret.ipynb #b4148817
 def explorer_panel(model, photo, layer: int = 0, k: int | None = None, classes=None, ax=None):
     "Draw one explorer view: photo, the layer's mask (if any), its top-`k` pixels, and the top-5 predictions in the title."
-    x, (crop,) = photo_batch([photo])
+    x, (crop,) = photo_batch([photo], model.img_size)
     with torch.no_grad(): logits, sels = model.eval().forward_selection(x)
     s = sels[layer]; n = s['map_size']
     k = k or s['indices'].shape[1]
@@ -224,12 +224,23 @@ def safe_upload_name(name: str) -> str:
     base = re.sub(r'[^A-Za-z0-9._-]', '_', re.split(r'[\\/]', str(name))[-1]).lstrip('.')[-100:]
     return base or 'upload'
 
-def explorer(models: dict, photos: list, classes=None):
+def explorer_models(study='../runs/study-imagenette-112', user='../runs/reproduce') -> tuple[dict, dict, list | None]:
+    "({'FilterViT': m, 'DropoutViT': m}, {name: which weights}, class names): the study's committed weights, else `user`'s run, else untrained."
+    models, desc, classes = {}, {}, None
+    for name, arch in (('FilterViT', 'filtervit_xs'), ('DropoutViT', 'dropoutvit_xs')):
+        runs = sorted(Path(study).glob(f'{arch}-s*')) + [Path(user) / arch]
+        run = next((r for r in runs if (r / 'result.json').exists() and run_weights(r)), None)
+        models[name], d = load_run_model(run, arch)
+        desc[name] = f"{d} [{run_weights(run)}]" if run else f"{d}: no trained run in {study} or {user}"
+        if run and classes is None: classes = json.loads((run / 'result.json').read_text())['data'].get('class_names')
+    return models, desc, classes
+
+def explorer(models: dict, photos: list, classes=None, desc: dict | None = None):
     "Interactive mask explorer over `models` ({'FilterViT': m, 'DropoutViT': m}) and `photos`; static where widgets can't run."
-    photos = [Path(p) for p in photos]
+    photos, desc = [Path(p) for p in photos], desc or {n: n for n in models}
     if not _widgets_live():
         name, m = next(iter(models.items()))
-        ax = explorer_panel(m, photos[0], 0, classes=classes); ax.figure.suptitle(f"{name} (static view: widgets unavailable)", fontsize=9)
+        ax = explorer_panel(m, photos[0], 0, classes=classes); ax.figure.suptitle(f"{desc[name]} (static view: widgets unavailable)", fontsize=8)
         return ax.figure
     import ipywidgets as W
     from IPython.display import display
@@ -237,7 +248,9 @@ def explorer(models: dict, photos: list, classes=None):
     w_model = W.ToggleButtons(options=list(models)); w_photo = W.Dropdown(options=[p.name for p in photos], description='photo')
     w_layer = W.Dropdown(options=[0, 1, 2], description='layer'); w_k = W.IntSlider(value=128, min=8, max=1024, step=8, description='K')
     w_up = W.FileUpload(accept='image/*', multiple=False, description='upload'); out = W.Output()
+    w_desc = W.HTML()   # which weights are shown, always in view
     def draw(*_):
+        w_desc.value = f"<b>{w_model.value}</b>: {desc[w_model.value]}"
         with out:
             out.clear_output(wait=True)
             src = uploads.get(w_photo.value) or next(p for p in photos if p.name == w_photo.value)
@@ -250,4 +263,4 @@ def explorer(models: dict, photos: list, classes=None):
             w_photo.options = list(w_photo.options) + [p.name]; w_photo.value = p.name
     for w in (w_model, w_photo, w_layer, w_k): w.observe(draw, 'value')
     w_up.observe(on_upload, 'value')
-    display(W.VBox([W.HBox([w_model, w_up]), W.HBox([w_photo, w_layer, w_k]), out])); draw()
+    display(W.VBox([W.HBox([w_model, w_up]), w_desc, W.HBox([w_photo, w_layer, w_k]), out])); draw()

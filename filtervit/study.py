@@ -108,6 +108,8 @@ def study(results: str = 'runs/study-imagenette-112', # folder of the finished r
         (results / name).mkdir(parents=True, exist_ok=True)
         for f in RESULT_FILES + POST_FILES:
             if (run / f).exists(): shutil.copy2(run / f, results / name / f)
+        if (run / 'model.safetensors').exists() and not list(results.glob(f'{model}-s*/model.safetensors')):
+            shutil.copy2(run / 'model.safetensors', results / name / 'model.safetensors')   # the first seed's weights: Fig. 5, the explorer
         done.append(r)
     return done
 
