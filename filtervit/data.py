@@ -17,9 +17,9 @@ with warnings.catch_warnings():   # fastai 2.8.7 calls torch.jit.script at impor
 
 # %% auto #0
 __all__ = ['ASSETS', 'IMG_EXTS', 'MEAN', 'STD', 'BAD_IMAGE_ERRORS', 'SCAN_CACHE_MIN', 'img100_classes', 'count_images',
-           'check_image_folder', 'make_fake_image_tree', 'build_img100', 'shared_data_dir', 'default_data_dir',
-           'imagenette', 'train_transforms', 'val_transforms', 'load_rgb', 'image_problem', 'scan_cache_dir',
-           'scan_images', 'ImageFolderDataset', 'image_dataloaders']
+           'check_image_folder', 'make_fake_image_tree', 'build_img100', 'shared_data_dir', 'shared_path',
+           'default_data_dir', 'imagenette', 'train_transforms', 'val_transforms', 'load_rgb', 'image_problem',
+           'scan_cache_dir', 'scan_images', 'ImageFolderDataset', 'image_dataloaders']
 
 # %% ../nbs/09_data.ipynb #87586e7f
 ASSETS = Path(str(importlib.resources.files('filtervit') / 'assets'))
@@ -105,6 +105,11 @@ def shared_data_dir() -> Path | None:
     for p in (Path.cwd().parent / 'shared' / 'data', Path.cwd().parent.parent / 'shared' / 'data'):
         if p.is_dir(): return p.resolve()
     return None
+
+def shared_path(*parts) -> Path | None:
+    "`shared_data_dir() / parts` where it exists, else None: the shared photos are optional, and their users say when they are absent."
+    d = shared_data_dir()
+    return d.joinpath(*parts) if d is not None and d.joinpath(*parts).exists() else None
 
 def default_data_dir() -> Path:
     "`$FILTERVIT_DATA`, else fastai's data directory."

@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_figures.ipynb #fa2f4678
 from __future__ import annotations
-import csv, json
+import csv, json, sys
 from pathlib import Path
 import numpy as np
 import torch
@@ -12,7 +12,7 @@ import torch.nn.functional as F
 import matplotlib.pyplot as plt
 import timm
 import filtervit.models  # registers our models with timm
-from .data import load_rgb, val_transforms, shared_data_dir
+from .data import load_rgb, val_transforms, shared_data_dir, shared_path
 from .bench import read_paper_table
 from .core import run_cli, OURS
 from .deploy import load_run_model, run_weights
@@ -34,8 +34,9 @@ def read_runs(runs_dir) -> dict[str, dict]:
 
 def read_authors_curves(path=None) -> dict[str, list[dict]]:
     "The authors' Table I logs (`authors_img100_subset1_curves.csv`) per model; empty if absent."
-    path = Path(path) if path else (shared_data_dir() or Path('/nonexistent')).parent / 'reference' / 'authors_img100_subset1_curves.csv'
-    if not path.exists(): return {}
+    sd = shared_data_dir()
+    path = Path(path) if path else sd.parent / 'reference' / 'authors_img100_subset1_curves.csv' if sd else None
+    if path is None or not path.exists(): return {}
     out = {}
     for r in csv.DictReader(open(path)):
         out.setdefault(r['model'], []).append({k: (float(v) if k != 'model' else v) for k, v in r.items()})
@@ -157,6 +158,7 @@ def make_figures(runs_dir, out='figures', bench_csv=None, photos=None, n_photos:
         f = out / f"fig{fig_no}_{metric}_{tag}.png"; plt.close(plot_curves(runs_dir, metric, path=f)); files.append(f)
     f = out / f"fig6_dropout_vs_filter_{tag}.png"; plt.close(plot_dropout_vs_filter(runs_dir, f)); files.append(f)
     photos = mask_photos(n_photos) if photos is None else photos
+    if not photos: print("Fig. 5 skipped: no photos given and ../shared/data not found (set FILTERVIT_SHARED_DATA)", file=sys.stderr)
     runs = read_runs(runs_dir)
     if photos:
         for name in ('filtervit_xs', 'dropoutvit_xs'):   # the first trained run of each (an untrained model, titled so, if none)
