@@ -6,6 +6,8 @@
 from __future__ import annotations
 from pathlib import Path
 import numpy as np
+import pandas as pd
+import seaborn as sns
 import matplotlib.pyplot as plt
 from .interpret import curve_areas
 from .train import read_history
@@ -140,19 +142,19 @@ def verdict_markdown(rows: list[dict]) -> str:
 
 # %% ../nbs/16_verdicts.ipynb #4132e205
 def plot_study(results, metric: str = 'accuracy', models=None, authors_csv=None, ax=None, title: str = ''):
-    "Fig. 3 (`metric='accuracy'`), 4 (`'valid_loss'`) or 6 (`models=('filtervit_xs', 'dropoutvit_xs')`): mean of seeds, min–max band."
+    "Fig. 3 (`metric='accuracy'`), 4 (`'valid_loss'`) or 6 (`models=('filtervit_xs', 'dropoutvit_xs')`): mean of seeds, min–max band (seaborn)."
     models = models or sorted({p.name.rsplit('-s', 1)[0] for p in Path(results).glob('*-s*/history.csv')})
     theirs = read_authors_curves(authors_csv) if ax is None and authors_csv is not False else {}
     if ax is None: fig, axs = plt.subplots(1, 2 if theirs else 1, figsize=(12 if theirs else 6.5, 4), squeeze=False); ax = axs[0, 0]
     else: fig, axs = ax.figure, None
-    for i, m in enumerate(models):
-        hs = [read_history(d / 'history.csv') for d in model_runs(results, m) if (d / 'history.csv').exists()]
-        if not hs: continue
-        n = min(len(h) for h in hs)
-        v = np.array([[r[metric] for r in h[:n]] for h in hs])
-        ax.plot(range(n), v.mean(0), '-o', ms=3, color=f'C{i}', lw=2.2 if m in ('filtervit_xs', 'dropoutvit_xs') else 1.2,
-                label=f"{m} ({len(hs)} seed{'s' * (len(hs) > 1)})")
-        if len(hs) > 1: ax.fill_between(range(n), v.min(0), v.max(0), color=f'C{i}', alpha=.2)
+    runs = {m: [read_history(d / 'history.csv') for d in model_runs(results, m) if (d / 'history.csv').exists()] for m in models}
+    label = {m: f"{m} ({len(hs)} seed{'s' * (len(hs) > 1)})" for m, hs in runs.items() if hs}
+    n = {m: min(len(h) for h in hs) for m, hs in runs.items() if hs}             # the epochs every seed has reached
+    long = pd.DataFrame([dict(run=label[m], seed=s, epoch=r['epoch'], value=r[metric])
+                         for m, hs in runs.items() if hs for s, h in enumerate(hs) for r in h[:n[m]]])
+    if len(long):   # seaborn: the mean of the seeds, the band from the lowest to the highest seed (percentile interval 100)
+        sns.lineplot(long, x='epoch', y='value', hue='run', errorbar=('pi', 100), marker='o', markersize=4, ax=ax,
+                     palette=[f'C{i}' for i, m in enumerate(models) if m in label], hue_order=list(label.values()))
     ax.set(xlabel='epoch', ylabel=f"validation {metric.replace('valid_', '')}", title=title or f"{Path(results).name}")
     ax.grid(alpha=.3); ax.legend(fontsize=7)
     if theirs:
