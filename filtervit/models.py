@@ -6,8 +6,7 @@
 from __future__ import annotations
 import torch
 from torch import nn
-from timm.models import register_model, build_model_with_cfg
-from timm.models._registry import generate_default_cfgs
+from timm.models import register_model, build_model_with_cfg, generate_default_cfgs
 from .layers import ConvStem, check_image_batch, conv_stem_literal, count_params
 from .select import index_mask
 from .filter_attention import FilterAttention, check_selection, RandomAttention, filter_attention_literal, select_attention_literal
