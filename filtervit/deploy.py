@@ -81,11 +81,14 @@ def onnx_ops(path) -> dict[str, int]:
     return out
 
 # %% ../nbs/11_deploy.ipynb #a64930be
-def ort_session(path, threads: int | None = None):
+def ort_session(path, threads: int | None = None, spin: bool = False):
     "An ONNX Runtime CPU session for `path`, with `threads` intra-op threads (default: ONNX Runtime's own)."
     ort = _need('onnxruntime')
     so = ort.SessionOptions()
     if threads: so.intra_op_num_threads, so.inter_op_num_threads = threads, 1
+    # ONNX Runtime's worker threads busy-wait for new work after each call by default: on a 2-core machine they take the
+    # cores from whatever runs next (in an interleaved benchmark, the next model ran 2-3x slower). Off unless asked for.
+    so.add_session_config_entry('session.intra_op.allow_spinning', '1' if spin else '0')
     return ort.InferenceSession(str(path), so, providers=['CPUExecutionProvider'])
 
 def ort_logits(session, x: torch.Tensor) -> torch.Tensor:
