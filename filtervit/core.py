@@ -4,12 +4,12 @@
 
 # %% ../nbs/00_core.ipynb #63da0a6d
 from __future__ import annotations
-import argparse, inspect, sys, typing
+import argparse, contextlib, inspect, io, sys, typing
 from fastcore.docments import docments
 from fastcore.script import Param, store_true
 
 # %% auto #0
-__all__ = ['OURS', 'TABLE1_BASELINES', 'cli_parser', 'run_cli', 'keep_freed_memory']
+__all__ = ['OURS', 'TABLE1_BASELINES', 'cli_parser', 'run_cli', 'cli_error', 'keep_freed_memory']
 
 # %% ../nbs/00_core.ipynb #2033def3
 def _arg_type(anno):
@@ -36,6 +36,16 @@ def run_cli(func, prog: str, argv=None, skip=(), errors=(ValueError, FileNotFoun
     args = vars(cli_parser(func, prog, skip).parse_args(argv))
     try: return func(**args)
     except errors as e: print(f"{prog}: error: {e}", file=sys.stderr); sys.exit(2)
+
+def cli_error(main, argv) -> str:
+    "What the console script `main` prints on stderr when it refuses `argv`; fails unless it exits with status 2."
+    err = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(err): main(argv)
+    except SystemExit as e:
+        if e.code != 2: raise AssertionError(f"{argv}: exit status {e.code}, not 2: {err.getvalue()}") from None
+        return err.getvalue()
+    raise AssertionError(f"no error for {argv}")
 
 # %% ../nbs/00_core.ipynb #d9384fe1
 OURS = ('filtervit_xs', 'dropoutvit_xs')
