@@ -121,8 +121,8 @@ def export(onnx: str,                 # the ONNX file to write
     else:
         m, desc = load_run_model(None, model, num_classes, img_size)
         if weights is not None: m, desc = load_weights(m, weights).eval(), f"{model} with weights {weights}"
-    export_onnx(m, out, img_size if getattr(m, 'img_size', None) is None else None)
-    size = getattr(m, 'img_size', None) or img_size
+    size = getattr(m, 'img_size', None) or img_size   # ours state their own size; a timm model takes --img-size
+    export_onnx(m, out, size)
     r = compare_onnx(m, ort_session(out), torch.randn(2, 3, size, size))
     print(f"{out}: {desc}, {size}x{size}, {out.stat().st_size / 1e6:.1f} MB; ONNX Runtime vs PyTorch: "
           f"max |diff| {r['max_abs']:.1e}, top-1 agree {r['top1_agree']:.0%}")

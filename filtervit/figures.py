@@ -12,7 +12,7 @@ import torch.nn.functional as F
 import matplotlib.pyplot as plt
 import timm
 import filtervit.models  # registers our models with timm
-from .data import load_rgb, val_transforms, shared_data_dir, shared_path
+from .data import load_rgb, val_transforms, shared_data_dir
 from .bench import read_paper_table
 from .core import run_cli, OURS
 from .deploy import load_run_model, run_weights

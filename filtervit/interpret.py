@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 import matplotlib.pyplot as plt
-from .data import image_dataloaders, shared_data_dir, shared_path
+from .data import image_dataloaders, shared_data_dir
 from .deploy import load_run_model, run_weights, WEIGHTS
 from .figures import photo_batch, draw_selection
 from .core import run_cli
