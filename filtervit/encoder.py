@@ -15,10 +15,10 @@ __all__ = ['SelfAttention', 'EncoderLayer', 'to_torch_encoder']
 # %% ../nbs/05_encoder.ipynb #277ce087
 class SelfAttention(nn.Module):
     "Multi-head self-attention with `nn.MultiheadAttention`'s parameters (`in_proj_weight`, `in_proj_bias`, `out_proj`)."
-    def __init__(self, dim: int, heads: int, attn_drop: float = 0.0):
+    def __init__(self, dim: int, num_heads: int, attn_drop: float = 0.0):
         super().__init__()
-        if dim % heads: raise ValueError(f"SelfAttention: dim {dim} is not divisible by heads {heads}")
-        self.heads, self.attn_drop = heads, attn_drop
+        if dim % num_heads: raise ValueError(f"SelfAttention: dim {dim} is not divisible by num_heads {num_heads}")
+        self.num_heads, self.attn_drop = num_heads, attn_drop
         self.in_proj_weight = nn.Parameter(torch.empty(3 * dim, dim))
         self.in_proj_bias = nn.Parameter(torch.zeros(3 * dim))
         self.out_proj = nn.Linear(dim, dim)
@@ -27,17 +27,17 @@ class SelfAttention(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         B, N, D = x.shape
-        q, k, v = F.linear(x, self.in_proj_weight, self.in_proj_bias).view(B, N, 3, self.heads, D // self.heads).permute(2, 0, 3, 1, 4)
+        q, k, v = F.linear(x, self.in_proj_weight, self.in_proj_bias).view(B, N, 3, self.num_heads, D // self.num_heads).permute(2, 0, 3, 1, 4)
         o = F.scaled_dot_product_attention(q, k, v, dropout_p=self.attn_drop if self.training else 0.0)
         return self.out_proj(o.transpose(1, 2).reshape(B, N, D))
 
 # %% ../nbs/05_encoder.ipynb #ee64c245
 class EncoderLayer(nn.Module):
-    "Post-norm transformer encoder layer, equal to `nn.TransformerEncoderLayer(dim, heads, ffn, batch_first=True)`."
-    def __init__(self, dim: int, heads: int, ffn: int, dropout: float = 0.1):
+    "Post-norm transformer encoder layer, equal to `nn.TransformerEncoderLayer(dim, num_heads, ffn, batch_first=True)`."
+    def __init__(self, dim: int, num_heads: int, ffn: int, dropout: float = 0.1):
         super().__init__()
-        self.dim, self.heads, self.ffn = dim, heads, ffn
-        self.self_attn = SelfAttention(dim, heads, dropout)
+        self.dim, self.num_heads, self.ffn = dim, num_heads, ffn
+        self.self_attn = SelfAttention(dim, num_heads, dropout)
         self.linear1, self.linear2 = nn.Linear(dim, ffn), nn.Linear(ffn, dim)
         self.norm1, self.norm2 = nn.LayerNorm(dim), nn.LayerNorm(dim)
         self.dropout, self.dropout1, self.dropout2 = nn.Dropout(dropout), nn.Dropout(dropout), nn.Dropout(dropout)
@@ -46,7 +46,7 @@ class EncoderLayer(nn.Module):
         x = self.norm1(x + self.dropout1(self.self_attn(x)))
         return self.norm2(x + self.dropout2(self.linear2(self.dropout(F.relu(self.linear1(x))))))
 
-    def extra_repr(self) -> str: return f"dim={self.dim}, heads={self.heads}, ffn={self.ffn}"
+    def extra_repr(self) -> str: return f"dim={self.dim}, num_heads={self.num_heads}, ffn={self.ffn}"
 
 # %% ../nbs/05_encoder.ipynb #21d17fb7
 _TORCH_REFS = weakref.WeakKeyDictionary()
@@ -56,7 +56,7 @@ def to_torch_encoder(enc: EncoderLayer) -> nn.TransformerEncoderLayer:
     key = tuple((p.data_ptr(), p._version, p.dtype, p.device) for p in enc.parameters())
     hit = _TORCH_REFS.get(enc)
     if hit is None or hit[0] != key:   # built once, rebuilt only when the weights change
-        ref = nn.TransformerEncoderLayer(enc.dim, enc.heads, enc.ffn, dropout=enc.dropout.p, batch_first=True)
+        ref = nn.TransformerEncoderLayer(enc.dim, enc.num_heads, enc.ffn, dropout=enc.dropout.p, batch_first=True)
         ref.load_state_dict(enc.state_dict())
         p = enc.self_attn.in_proj_weight
         hit = _TORCH_REFS[enc] = (key, ref.to(p.device, p.dtype))

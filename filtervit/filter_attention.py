@@ -24,24 +24,24 @@ def check_selection(selection: str, who: str = 'FilterAttention'):
 
 class FilterAttention(nn.Module):
     "FilterViT's block: the top-`k` pixels of a learned importance mask attend to each other, then an inverted residual."
-    def __init__(self, chans: int, map_size: int, k: int, heads: int = 4, ffn_ratio: int = 3, expand: float = 3.0,
+    def __init__(self, dim: int, map_size: int, k: int, num_heads: int = 4, mlp_ratio: int = 3, expand: float = 3.0,
                  selection: str = 'top', scorer_impl: str = 'fold'):
         super().__init__()
         check_k(k, map_size * map_size, type(self).__name__)
         check_selection(selection, type(self).__name__)
-        self.chans, self.map_size, self.k, self.selection = chans, map_size, k, selection
-        self.scorer = self._make_scorer(chans, scorer_impl)
-        self.pe = SinusoidalPE(map_size * map_size, chans)
-        self.encoder = EncoderLayer(chans, heads, ffn_ratio * chans)
-        self.ir = InvertedResidual(chans, chans, 1, expand)
+        self.dim, self.map_size, self.k, self.selection = dim, map_size, k, selection
+        self.scorer = self._make_scorer(dim, scorer_impl)
+        self.pe = SinusoidalPE(map_size * map_size, dim)
+        self.encoder = EncoderLayer(dim, num_heads, mlp_ratio * dim)
+        self.ir = InvertedResidual(dim, dim, 1, expand)
 
-    def _make_scorer(self, chans, impl): return ImportanceScorer(chans, impl=impl)
+    def _make_scorer(self, dim, impl): return ImportanceScorer(dim, impl=impl)
 
     def check_input(self, x: torch.Tensor):
         "A clear error when `x` is not the C×n×n map this block was built for."
         name = type(self).__name__
         if x.ndim != 4: raise ValueError(f"{name}: expected a B×C×H×W map, got shape {tuple(x.shape)}")
-        if x.shape[1] != self.chans: raise ValueError(f"{name}: expected {self.chans} channels, got {x.shape[1]}")
+        if x.shape[1] != self.dim: raise ValueError(f"{name}: expected {self.dim} channels, got {x.shape[1]}")
         if x.shape[2] * x.shape[3] != self.map_size ** 2:
             raise ValueError(f"{name}: built for a {self.map_size}×{self.map_size} map (K={self.k}), got {x.shape[2]}×{x.shape[3]}")
 
@@ -72,7 +72,7 @@ class FilterAttention(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor: return self.forward_selection(x)[0]
 
     def extra_repr(self) -> str:
-        return f"chans={self.chans}, map_size={self.map_size}, k={self.k}" + (f", selection={self.selection!r}" if self.selection != 'top' else '')
+        return f"dim={self.dim}, map_size={self.map_size}, k={self.k}" + (f", selection={self.selection!r}" if self.selection != 'top' else '')
 
 # %% ../nbs/06_filter_attention.ipynb #b3cbd4fa
 def select_attention_literal(blk: FilterAttention, x: torch.Tensor, chosen: torch.Tensor,
@@ -100,9 +100,9 @@ def filter_attention_literal(blk: FilterAttention, x: torch.Tensor) -> torch.Ten
 # %% ../nbs/06_filter_attention.ipynb #e24a9df6
 class RandomAttention(FilterAttention):
     "DropoutViT's block: `k` uniformly random pixels attend to each other; no scorer, no mask product."
-    def __init__(self, chans: int, map_size: int, k: int, heads: int = 4, ffn_ratio: int = 3, expand: float = 3.0,
+    def __init__(self, dim: int, map_size: int, k: int, num_heads: int = 4, mlp_ratio: int = 3, expand: float = 3.0,
                  eval_selection: str = 'fixed', sampling: str = 'batch', seed: int = 0):
-        super().__init__(chans, map_size, k, heads, ffn_ratio, expand)
+        super().__init__(dim, map_size, k, num_heads, mlp_ratio, expand)
         if eval_selection not in ('fixed', 'random'):
             raise ValueError(f"RandomAttention: eval_selection must be 'fixed' or 'random', got {eval_selection!r}")
         if sampling not in ('batch', 'sample'):
@@ -111,7 +111,7 @@ class RandomAttention(FilterAttention):
         fixed = random_indices(1, map_size * map_size, k, generator=torch.Generator().manual_seed(seed))
         self.register_buffer('fixed_indices', fixed, persistent=False)
 
-    def _make_scorer(self, chans, impl): return None
+    def _make_scorer(self, dim, impl): return None
 
     def select(self, x: torch.Tensor) -> tuple[None, torch.Tensor]:
         "No mask; fresh random positions when training (or `eval_selection='random'`), else the fixed set."

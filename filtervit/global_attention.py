@@ -37,13 +37,13 @@ def adaptive_upsample(y: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
 
 # %% ../nbs/07_global_attention.ipynb #d7cca28f
 class PooledGlobalAttention(nn.Module):
-    "Attention over a `grid`×`grid` average-pooled copy of the map, upsampled and added back; then `IR(cin→cout, 2, 2)`."
-    def __init__(self, cin: int, cout: int, grid: int, heads: int = 2, ffn_ratio: int = 2, expand: float = 2.0):
+    "Attention over a `grid`×`grid` average-pooled copy of the map, upsampled and added back; then `IR(in_chs→out_chs, 2, 2)`."
+    def __init__(self, in_chs: int, out_chs: int, grid: int, num_heads: int = 2, mlp_ratio: int = 2, expand: float = 2.0):
         super().__init__()
-        self.cin, self.cout, self.grid = cin, cout, grid
-        self.pe = SinusoidalPE(grid * grid, cin)
-        self.encoder = EncoderLayer(cin, heads, ffn_ratio * cin)
-        self.ir = InvertedResidual(cin, cout, 2, expand)
+        self.in_chs, self.out_chs, self.grid = in_chs, out_chs, grid
+        self.pe = SinusoidalPE(grid * grid, in_chs)
+        self.encoder = EncoderLayer(in_chs, num_heads, mlp_ratio * in_chs)
+        self.ir = InvertedResidual(in_chs, out_chs, 2, expand)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         B, C, H, W = x.shape
@@ -53,7 +53,7 @@ class PooledGlobalAttention(nn.Module):
         x = x + adaptive_upsample(from_tokens(t, g, g), (H, W))
         return self.ir(x)
 
-    def extra_repr(self) -> str: return f"cin={self.cin}, cout={self.cout}, grid={self.grid}"
+    def extra_repr(self) -> str: return f"in_chs={self.in_chs}, out_chs={self.out_chs}, grid={self.grid}"
 
 # %% ../nbs/07_global_attention.ipynb #bc6d2a87
 def pooled_attention_literal(blk: PooledGlobalAttention, x: torch.Tensor) -> torch.Tensor:
@@ -66,12 +66,12 @@ def pooled_attention_literal(blk: PooledGlobalAttention, x: torch.Tensor) -> tor
 
 # %% ../nbs/07_global_attention.ipynb #b0ac8471
 class FullAttention(nn.Module):
-    "Every pixel is a token (no positional encoding); one encoder layer, added back to the map; then `IR(cin→cout, 2, 2)`."
-    def __init__(self, cin: int, cout: int, heads: int = 8, ffn_ratio: int = 2, expand: float = 2.0):
+    "Every pixel is a token (no positional encoding); one encoder layer, added back to the map; then `IR(in_chs→out_chs, 2, 2)`."
+    def __init__(self, in_chs: int, out_chs: int, num_heads: int = 8, mlp_ratio: int = 2, expand: float = 2.0):
         super().__init__()
-        self.cin, self.cout = cin, cout
-        self.encoder = EncoderLayer(cin, heads, ffn_ratio * cin)
-        self.ir = InvertedResidual(cin, cout, 2, expand)
+        self.in_chs, self.out_chs = in_chs, out_chs
+        self.encoder = EncoderLayer(in_chs, num_heads, mlp_ratio * in_chs)
+        self.ir = InvertedResidual(in_chs, out_chs, 2, expand)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         B, C, H, W = x.shape

@@ -32,11 +32,11 @@ def count_params(m: nn.Module) -> int:
 # %% ../nbs/01_layers.ipynb #40712a6c
 class ConvNormAct(nn.Sequential):
     "`Conv2d` → `BatchNorm2d` → optional activation, with MobileNet's 'same' padding for odd kernels by default."
-    def __init__(self, cin: int, cout: int, k: int = 1, stride: int = 1, groups: int = 1,
+    def __init__(self, in_chs: int, out_chs: int, k: int = 1, stride: int = 1, groups: int = 1,
                  act: Callable[[], nn.Module] | None = nn.SiLU, padding: int | None = None, bias: bool = False):
         super().__init__()
-        self.conv = nn.Conv2d(cin, cout, k, stride, (k - 1) // 2 if padding is None else padding, groups=groups, bias=bias)
-        self.bn = nn.BatchNorm2d(cout)
+        self.conv = nn.Conv2d(in_chs, out_chs, k, stride, (k - 1) // 2 if padding is None else padding, groups=groups, bias=bias)
+        self.bn = nn.BatchNorm2d(out_chs)
         self.act = act(inplace=True) if act is not None else nn.Identity()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -58,14 +58,14 @@ def conv_norm_act_literal(m: ConvNormAct, x: torch.Tensor) -> torch.Tensor:
 # %% ../nbs/01_layers.ipynb #00398dda
 class InvertedResidual(nn.Module):
     "MobileNetV2 inverted residual: 1×1 expand, 3×3 depthwise (stride `stride`), linear 1×1 project, residual if shapes allow."
-    def __init__(self, cin: int, cout: int, stride: int = 1, expand: float = 3.0):
+    def __init__(self, in_chs: int, out_chs: int, stride: int = 1, expand: float = 3.0):
         super().__init__()
         if stride not in (1, 2): raise ValueError(f"InvertedResidual: stride must be 1 or 2, got {stride}")
-        hidden = make_divisible(round(cin * expand), 8)
-        self.use_res = stride == 1 and cin == cout
-        self.expand = ConvNormAct(cin, hidden, 1) if expand != 1 else nn.Identity()
+        hidden = make_divisible(round(in_chs * expand), 8)
+        self.use_res = stride == 1 and in_chs == out_chs
+        self.expand = ConvNormAct(in_chs, hidden, 1) if expand != 1 else nn.Identity()
         self.dw = ConvNormAct(hidden, hidden, 3, stride, groups=hidden)
-        self.project = ConvNormAct(hidden, cout, 1, act=None)
+        self.project = ConvNormAct(hidden, out_chs, 1, act=None)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         y = self.project(self.dw(self.expand(x)))
@@ -92,15 +92,15 @@ def check_image_batch(x, in_chans: int, min_size: int, who: str = 'input'):
 # %% ../nbs/01_layers.ipynb #218e725b
 class ConvStem(nn.Module):
     "Conv 5×5/2 (no padding) + BN + LeakyReLU(0.1), `IR(c→c, 1, 3)`, then adaptive average pool to `map_size`²."
-    def __init__(self, in_chans: int = 3, out_chans: int = 64, map_size: int = 110):
+    def __init__(self, in_chs: int = 3, out_chs: int = 64, map_size: int = 110):
         super().__init__()
-        self.in_chans, self.map_size, self.min_size = in_chans, map_size, 5
-        self.conv = ConvNormAct(in_chans, out_chans, 5, 2, padding=0, bias=True, act=partial(nn.LeakyReLU, 0.1))
-        self.ir = InvertedResidual(out_chans, out_chans, 1, 3)
+        self.in_chs, self.map_size, self.min_size = in_chs, map_size, 5
+        self.conv = ConvNormAct(in_chs, out_chs, 5, 2, padding=0, bias=True, act=partial(nn.LeakyReLU, 0.1))
+        self.ir = InvertedResidual(out_chs, out_chs, 1, 3)
         self.pool = nn.AdaptiveAvgPool2d(map_size)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        check_image_batch(x, self.in_chans, self.min_size)
+        check_image_batch(x, self.in_chs, self.min_size)
         x = self.ir(self.conv(x.contiguous(memory_format=torch.channels_last)))
         # a no-op at the native size: skipping it keeps the graph free of a pool (and exportable with fixed shapes)
         return x if x.shape[-2:] == (self.map_size, self.map_size) else self.pool(x)

@@ -27,11 +27,11 @@ def single_output_conv(x: torch.Tensor, conv: nn.Conv2d) -> torch.Tensor:
 
 class ImportanceScorer(nn.Module):
     "Per-pixel importance: sigmoid(GELU(BN(Conv2d(c→1, 7×7, dilation 5, padding 15)))) → B×1×H×W."
-    def __init__(self, chans: int, kernel_size: int = 7, dilation: int = 5, impl: str = 'fold'):
+    def __init__(self, dim: int, kernel_size: int = 7, dilation: int = 5, impl: str = 'fold'):
         super().__init__()
         if impl not in ('fold', 'conv'): raise ValueError(f"ImportanceScorer: impl must be 'fold' or 'conv', got {impl!r}")
-        self.chans, self.impl = chans, impl
-        self.conv = nn.Conv2d(chans, 1, kernel_size, padding=dilation * (kernel_size - 1) // 2, dilation=dilation)
+        self.dim, self.impl = dim, impl
+        self.conv = nn.Conv2d(dim, 1, kernel_size, padding=dilation * (kernel_size - 1) // 2, dilation=dilation)
         self.bn = nn.BatchNorm2d(1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

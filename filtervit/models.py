@@ -20,14 +20,14 @@ __all__ = ['XS_BLOCKS', 'default_cfgs', 'stem_map_size', 'block_map_sizes', 'sca
 
 # %% ../nbs/08_models.ipynb #09dc5856
 XS_BLOCKS = (
-    ('pooled', 128, dict(grid=11, heads=2)),   # 110² → 55²
+    ('pooled', 128, dict(grid=11, num_heads=2)),  # 110² → 55²
     ('select', 128, dict(k=256)),              # filter / random attention at 55²
-    ('pooled', 128, dict(grid=11, heads=2)),   # 55² → 28²
+    ('pooled', 128, dict(grid=11, num_heads=2)),  # 55² → 28²
     ('select', 128, dict(k=128)),              # 28²
     ('select', 128, dict(k=128)),              # 28²
-    ('pooled', 128, dict(grid=7, heads=2)),    # 28² → 14²
-    ('full', 128, dict(heads=8)),              # 14² → 7²
-    ('full', 256, dict(heads=8)),              # 7² → 4²
+    ('pooled', 128, dict(grid=7, num_heads=2)),   # 28² → 14²
+    ('full', 128, dict(num_heads=8)),             # 14² → 7²
+    ('full', 256, dict(num_heads=8)),             # 7² → 4²
 )
 
 # %% ../nbs/08_models.ipynb #1e69f3da
@@ -39,7 +39,7 @@ def stem_map_size(img_size: int) -> int:
 def block_map_sizes(blocks, img_size: int) -> list[int]:
     "The side of the map each block of `blocks` receives, for an `img_size`² input."
     n, sizes = stem_map_size(img_size), []
-    for kind, cout, opts in blocks:
+    for kind, out_chs, opts in blocks:
         if kind not in ('select', 'pooled', 'full'): raise ValueError(f"FilterViT: unknown block kind {kind!r}")
         sizes.append(n)
         if kind != 'select': n = (n + 1) // 2   # pooled and full attention end in a stride-2 inverted residual
@@ -61,15 +61,15 @@ class FilterViT(nn.Module):
         sizes, ref_sizes = block_map_sizes(blocks, img_size), block_map_sizes(blocks, 224)
         self.stem = ConvStem(in_chans, stem_chans, stem_map_size(img_size))
         layers, c = [], stem_chans
-        for i, ((kind, cout, opts), n, n_ref) in enumerate(zip(blocks, sizes, ref_sizes)):
+        for i, ((kind, out_chs, opts), n, n_ref) in enumerate(zip(blocks, sizes, ref_sizes)):
             if kind == 'select':
                 opts = dict(opts, k=scaled_k(opts['k'], n, n_ref))
                 if attn == 'filter': layers.append(FilterAttention(c, n, **opts, scorer_impl=scorer_impl))
                 else: layers.append(RandomAttention(c, n, **opts, eval_selection=eval_selection, sampling=sampling, seed=seed + i))
                 continue
-            if kind == 'pooled': layers.append(PooledGlobalAttention(c, cout, **opts))
-            elif kind == 'full': layers.append(FullAttention(c, cout, **opts))
-            c = cout
+            if kind == 'pooled': layers.append(PooledGlobalAttention(c, out_chs, **opts))
+            elif kind == 'full': layers.append(FullAttention(c, out_chs, **opts))
+            c = out_chs
         self.blocks = nn.Sequential(*layers)
         self.num_features, self.head_hidden_size, self.drop_rate = c, head_hidden, drop_rate
         self.pre_logits = nn.Sequential(nn.Linear(c, head_hidden), nn.GELU(), nn.Dropout(drop_rate))
