@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_bench.ipynb #30887f63
 from __future__ import annotations
-import contextlib, csv, importlib.util, os, platform, sys, tempfile, time, warnings
+import csv, importlib.util, platform, tempfile, time, warnings
 from pathlib import Path
 import torch
 from torch.utils.flop_counter import FlopCounterMode
@@ -14,13 +14,12 @@ from .models import literal_forward
 from .layers import fold_batchnorm, count_params
 from fastcore.script import Param, store_true
 from .core import TABLE1_BASELINES, keep_freed_memory, run_cli
-from .data import shared_data_dir, ASSETS
+from .data import ASSETS
 from .deploy import export_onnx, ort_session, ort_logits
 
 # %% auto #0
 __all__ = ['DEFAULT_MODELS', 'VARIANTS', 'ORT_MODELS', 'bench_model', 'count_gflops', 'benchmark', 'machine_info',
-           'read_paper_table', 'write_report', 'speed_accuracy_figure', 'op_breakdown', 'check_bench_args', 'bench',
-           'main']
+           'read_paper_table', 'write_report', 'speed_accuracy_figure', 'check_bench_args', 'bench', 'main']
 
 # %% ../nbs/12_bench.ipynb #85a94ba6
 DEFAULT_MODELS = ('filtervit_xs', 'filtervit_xs:literal', 'filtervit_xs:folded', 'dropoutvit_xs') + TABLE1_BASELINES
@@ -157,29 +156,6 @@ def speed_accuracy_figure(rows: list[dict], path, paper_csv=None, accuracy: dict
     ax.grid(alpha=0.3); fig.tight_layout(); Path(path).parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=150); plt.close(fig)
     return path
-
-# %% ../nbs/12_bench.ipynb #463903e2
-@contextlib.contextmanager
-def _kineto_quiet():
-    "File descriptor 2 to /dev/null while the profiler runs: Kineto's C++ logger writes `USDT:` lines there."
-    # On a CPU-only machine it also logs a failed CUDA probe as `ERROR`; no environment variable silences these
-    # (`KINETO_LOG_LEVEL` does not), and Python's own stderr is flushed first so that nothing of ours is lost.
-    sys.stderr.flush(); saved = os.dup(2)
-    try:
-        with open(os.devnull, 'w') as null: os.dup2(null.fileno(), 2)
-        yield
-    finally: os.dup2(saved, 2); os.close(saved)
-
-def op_breakdown(fn, x, repeats: int = 10, top: int = 8) -> list[tuple[str, float, float]]:
-    "The `top` operators by self CPU time of `fn(x)`: `(name, calls per call of fn, ms per call of fn)`, then the total."
-    from torch.profiler import profile, ProfilerActivity
-    with torch.inference_mode():
-        for _ in range(3): fn(x)
-        with _kineto_quiet(), profile(activities=[ProfilerActivity.CPU]) as prof:
-            for _ in range(repeats): fn(x)
-    ka = sorted(prof.key_averages(), key=lambda k: -k.self_cpu_time_total)
-    rows = [(k.key, k.count / repeats, k.self_cpu_time_total / repeats / 1e3) for k in ka[:top]]
-    return rows + [('total', sum(k.count for k in ka) / repeats, sum(k.self_cpu_time_total for k in ka) / repeats / 1e3)]
 
 # %% ../nbs/12_bench.ipynb #ce25f981
 def check_bench_args(models, batch_sizes, device, threads, repeats, warmup, img_size, paper, out, figure, runtime='eager'):

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import argparse, contextlib, inspect, io, sys, typing
 from fastcore.docments import docments
-from fastcore.script import Param, store_true
+from fastcore.script import Param
 
 # %% auto #0
 __all__ = ['OURS', 'TABLE1_BASELINES', 'cli_parser', 'run_cli', 'cli_error', 'keep_freed_memory']

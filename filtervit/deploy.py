@@ -115,7 +115,7 @@ def export(onnx: str,                 # the ONNX file to write
     if out.suffix != '.onnx': raise ValueError(f"--onnx {out} should end in .onnx")
     if out.is_dir() or (out.parent.exists() and not out.parent.is_dir()): raise FileExistsError(f"--onnx {out}: not a file path")
     if weights is None and not untrained: raise ValueError("no --weights given: pass a run folder or a weights file (or --untrained)")
-    if num_classes < 1 or img_size < 32: raise ValueError(f"--num-classes must be at least 1 and --img-size at least 32")
+    if num_classes < 1 or img_size < 32: raise ValueError("--num-classes must be at least 1 and --img-size at least 32")
     if not timm.is_model(model): raise ValueError(f"--model {model} is not a timm model (ours: {', '.join(OURS)})")
     if weights is not None and Path(weights).is_dir(): m, desc = load_run_model(weights)
     else:

@@ -10,7 +10,6 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
-import timm
 import filtervit.models  # registers our models with timm
 from .data import load_rgb, val_transforms, shared_data_dir
 from .bench import read_paper_table

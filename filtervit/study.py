@@ -4,7 +4,7 @@
 
 # %% ../nbs/15_study.ipynb #c9508106
 from __future__ import annotations
-import json, os, shutil, sys
+import json, os, shutil
 from pathlib import Path
 from .core import run_cli
 import numpy as np

@@ -10,9 +10,8 @@ import pandas as pd
 import seaborn as sns
 import matplotlib.pyplot as plt
 from .interpret import curve_areas
-from .train import read_history
+from .recipe import read_history
 from .figures import read_authors_curves
-from .core import run_cli
 
 # %% auto #0
 __all__ = ['CLAIMS', 'paired_bootstrap', 'verdict', 'load_preds', 'correctness', 'model_runs', 'photo_scores', 'claim_rows',

@@ -1,15 +1,15 @@
-"Modules depend only downward: a module exported from notebook NN imports only modules of notebooks before NN."
+"Modules depend only downward: a module exported from notebook NN (or NNa, after NN) imports only modules of notebooks before it."
 import ast, re
 from pathlib import Path
 
 PKG = Path(__file__).resolve().parent.parent / 'filtervit'
 
-def chapter_of() -> dict[str, int]:
-    "Module name -> number of the notebook it is exported from."
+def chapter_of() -> dict[str, tuple[int, str]]:
+    "Module name -> (number, letter) of the notebook it is exported from: `10_recipe` -> (10, ''), `10a_train` -> (10, 'a')."
     out = {}
     for f in PKG.glob('*.py'):
-        m = re.search(r'File to edit: \.\./nbs/(\d+)_\w+\.ipynb', f.read_text())
-        if m: out[f.stem] = int(m[1])
+        m = re.search(r'File to edit: \.\./nbs/(\d+)([a-z]?)_\w+\.ipynb', f.read_text())
+        if m: out[f.stem] = (int(m[1]), m[2])
     return out
 
 def package_imports(f: Path) -> set[str]:
@@ -33,6 +33,10 @@ def test_no_module_imports_a_later_chapter():
     upward = [(m, dep, num[m], num[dep]) for m in num for dep in package_imports(PKG / f'{m}.py')
               if dep in num and num[dep] >= num[m] and dep != m]
     assert not upward, f"modules importing a later (or the same) chapter: {upward}"
+
+def test_chapters_order_by_number_then_letter():
+    num = chapter_of()
+    assert num['recipe'] < num['train'] < num['deploy'], (num['recipe'], num['train'], num['deploy'])
 
 def test_the_checker_sees_an_upward_import(tmp_path):
     f = tmp_path / 'x.py'
