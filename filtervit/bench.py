@@ -34,7 +34,8 @@ def bench_model(spec: str, num_classes: int = 100, device='cpu', channels_last: 
     m = timm.create_model(name, pretrained=False, num_classes=num_classes).to(device).eval()
     if variant == 'literal': return (lambda x: literal_forward(m, x)), m
     if variant == 'ort':    # ONNX Runtime on the CPU, as many intra-op threads as torch uses (11_deploy)
-        if torch.device(device).type != 'cpu': raise ValueError(f"{spec}: ONNX Runtime rows are measured on the CPU only")
+        if torch.device(device).type != 'cpu':
+            raise ValueError(f"{spec}: ONNX Runtime rows are measured on the CPU only")
         path = Path(tempfile.mkdtemp()) / f"{name}.onnx"
         session = ort_session(export_onnx(m, path, img_size), threads=torch.get_num_threads())
         return (lambda x: ort_logits(session, x)), m
@@ -67,14 +68,16 @@ def benchmark(models=DEFAULT_MODELS, batch_sizes=(1, 32), device: str = 'cpu', t
     if keep_memory and not keep_freed_memory(): raise RuntimeError("--keep-memory: the C library is not glibc")
     built = {s: bench_model(s, num_classes, device, channels_last, img_size) for s in models}
     x1 = torch.randn(1, 3, img_size, img_size, device=device)   # FLOPs of an :ort row: those of its PyTorch module
-    info = {s: dict(params=count_params(m), gflops=count_gflops(m if s.endswith(':ort') else f, x1)) for s, (f, m) in built.items()}
+    info = {s: dict(params=count_params(m), gflops=count_gflops(m if s.endswith(':ort') else f, x1))
+            for s, (f, m) in built.items()}
     rows = []
     for bs in batch_sizes:
         x = torch.randn(bs, 3, img_size, img_size, device=device)
         if channels_last: x = x.contiguous(memory_format=torch.channels_last)
         times, faults = {s: [] for s in models}, {s: 0 for s in models}
-        ctx = (lambda: torch.autocast(torch.device(device).type, dtype=torch.float16 if device != 'cpu' else torch.bfloat16)) \
-              if amp else (lambda: torch.autocast('cpu', enabled=False))
+        low = torch.float16 if device != 'cpu' else torch.bfloat16
+        ctx = (lambda: torch.autocast(torch.device(device).type, dtype=low)) if amp else \
+              (lambda: torch.autocast('cpu', enabled=False))
         n_rep = repeats if bs == 1 else max(3, repeats // 4)
         with torch.inference_mode(), ctx():
             for s, (f, _) in built.items():
@@ -88,7 +91,8 @@ def benchmark(models=DEFAULT_MODELS, batch_sizes=(1, 32), device: str = 'cpu', t
             ts = sorted(times[s]); med = ts[len(ts) // 2]
             q = lambda p: ts[min(len(ts) - 1, int(p * len(ts)))]
             rows.append(dict(model=s, batch=bs, params=info[s]['params'], gflops=round(info[s]['gflops'], 3),
-                             latency_ms=round(med * 1e3, 2), p10_ms=round(q(0.1) * 1e3, 2), p90_ms=round(q(0.9) * 1e3, 2),
+                             latency_ms=round(med * 1e3, 2), p10_ms=round(q(0.1) * 1e3, 2),
+                             p90_ms=round(q(0.9) * 1e3, 2),
                              img_s=round(bs / med, 2), faults_per_img=round(faults[s] / (n_rep * bs)), repeats=n_rep,
                              device=device, threads=torch.get_num_threads(), amp=amp, channels_last=channels_last,
                              keep_memory=keep_memory))
@@ -121,16 +125,19 @@ def write_report(rows: list[dict], out, paper_csv=None, note: str = '') -> str:
     models = list(dict.fromkeys(r['model'] for r in rows))
     ref = lambda m, b: by.get((m, b), {}).get('img_s')
     head = ['model', 'params (M)', 'GFLOPs'] + [f'bs {b}: ms' for b in sizes[:1]] + [f'bs {b}: img/s' for b in sizes] + \
-           ['× mobilevit_s (bs 1)', '× literal (bs 1)', 'page faults / img (bs 1)', 'paper params (M)', 'paper CPU fps', 'paper GPU fps', 'paper accuracy']
+           ['× mobilevit_s (bs 1)', '× literal (bs 1)', 'page faults / img (bs 1)', 'paper params (M)', 'paper CPU fps',
+            'paper GPU fps', 'paper accuracy']
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
     for m in models:
         r1, p = by[(m, sizes[0])], paper.get(m, {})
         mvit = 'mobilevit_s:ort' if m.endswith(':ort') else 'mobilevit_s'   # each runtime against MobileViT-S in the same runtime
         vs_mvit = f"{r1['img_s'] / ref(mvit, sizes[0]):.2f}" if ref(mvit, sizes[0]) else ''
         vs_lit = f"{r1['img_s'] / ref('filtervit_xs:literal', sizes[0]):.2f}" if m.startswith('filtervit_xs') and ref('filtervit_xs:literal', sizes[0]) else ''
-        cells = [m, f"{r1['params'] / 1e6:.2f}", f"{r1['gflops']:.2f}", f"{r1['latency_ms']:.1f} ({r1['p10_ms']:.1f}–{r1['p90_ms']:.1f})"]
+        cells = [m, f"{r1['params'] / 1e6:.2f}", f"{r1['gflops']:.2f}",
+                 f"{r1['latency_ms']:.1f} ({r1['p10_ms']:.1f}–{r1['p90_ms']:.1f})"]
         cells += [f"{by[(m, b)]['img_s']:.1f}" for b in sizes] + [vs_mvit, vs_lit, f"{r1['faults_per_img']:,}"]
-        cells += [p.get('params_m', ''), p.get('fps_cpu_m1pro', ''), p.get('fps_cuda_rtx4090', ''), p.get('accuracy_img100_subset1', '')]
+        cells += [p.get('params_m', ''), p.get('fps_cpu_m1pro', ''), p.get('fps_cuda_rtx4090', ''),
+                  p.get('accuracy_img100_subset1', '')]
         lines.append('| ' + ' | '.join(cells) + ' |')
     md = (f"Measured on {note or machine_info(rows[0]['device'])}; device {rows[0]['device']}, amp {rows[0]['amp']}, "
           f"channels-last input {rows[0]['channels_last']}, freed memory kept by glibc {rows[0]['keep_memory']}; median latency (10th–90th percentile) over "
@@ -158,25 +165,31 @@ def speed_accuracy_figure(rows: list[dict], path, paper_csv=None, accuracy: dict
     return path
 
 # %% ../nbs/12_bench.ipynb #ce25f981
-def check_bench_args(models, batch_sizes, device, threads, repeats, warmup, img_size, paper, out, figure, runtime='eager'):
+def check_bench_args(models, batch_sizes, device, threads, repeats, warmup, img_size, paper, out, figure,
+                     runtime='eager'):
     "Refuse, naming the flag, what would fail only after the benchmark has run."
     if device.startswith('cuda') and not torch.cuda.is_available(): raise ValueError("--device: CUDA is not available")
     for flag, v, lo in (('--repeats', [repeats], 1), ('--batch-sizes', batch_sizes, 1), ('--warmup', [warmup], 0),
                         ('--img-size', [img_size], 32), ('--threads', [threads or 1], 1)):
         if min(v) < lo: raise ValueError(f"{flag} must be at least {lo}, got {min(v)}")
-    unknown = [m for m in models if not timm.is_model(m.split(':')[0]) or m.split(':', 1)[1:] not in ([], *([v] for v in VARIANTS))]
+    unknown = [m for m in models if not timm.is_model(m.split(':')[0])
+               or m.split(':', 1)[1:] not in ([], *([v] for v in VARIANTS))]
     if unknown: raise ValueError(f"--models: unknown {unknown} (timm names, ours, or name:literal / :folded / :ort)")
-    if runtime not in ('eager', 'onnxruntime'): raise ValueError(f"--runtime must be 'eager' or 'onnxruntime', got {runtime!r}")
+    if runtime not in ('eager', 'onnxruntime'):
+        raise ValueError(f"--runtime must be 'eager' or 'onnxruntime', got {runtime!r}")
     if (runtime == 'onnxruntime' or any(m.endswith(':ort') for m in models)):
         if device != 'cpu': raise ValueError("--runtime onnxruntime: ONNX Runtime rows are measured with --device cpu")
         for mod in ('onnx', 'onnxscript', 'onnxruntime'):
-            if importlib.util.find_spec(mod) is None: raise ValueError(f"--runtime onnxruntime: {mod} is not installed (pip install 'filtervit[deploy]')")
+            if importlib.util.find_spec(mod) is None:
+                raise ValueError(f"--runtime onnxruntime: {mod} is not installed (pip install 'filtervit[deploy]')")
     read_paper_table(paper)
     for flag, p in (('--out', Path(out)), ('--figure', Path(figure).parent if figure else None)):
         if p is not None and p.exists() and not p.is_dir(): raise FileExistsError(f"{flag} {p} is a file, not a folder")
 
-def bench(models: Param("timm names, ours, or a variant name:literal / :folded / :ort (ONNX Runtime)", str, nargs='+') = DEFAULT_MODELS,
-          batch_sizes: Param("batch sizes; the first is timed --repeats times, the others a quarter as often", int, nargs='+') = (1, 32),
+def bench(models: Param("timm names, ours, or a variant name:literal / :folded / :ort (ONNX Runtime)", str,
+                        nargs='+') = DEFAULT_MODELS,
+          batch_sizes: Param("batch sizes; the first is timed --repeats times, the others a quarter as often", int,
+                             nargs='+') = (1, 32),
           device: str = 'cpu',           # 'cpu', 'cuda' or 'cuda:N'
           threads: int = None,           # CPU threads (torch.set_num_threads; default: torch's own)
           repeats: int = 20,             # timed repeats at the first batch size, interleaved across models

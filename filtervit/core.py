@@ -15,7 +15,8 @@ __all__ = ['OURS', 'TABLE1_BASELINES', 'cli_parser', 'run_cli', 'cli_error', 'ke
 def _arg_type(anno):
     "The type a shell argument is parsed with: the first non-None member of a union, `str` when unannotated."
     if anno is inspect.Parameter.empty: return str
-    members = [a for a in typing.get_args(anno) if a is not type(None)] if typing.get_origin(anno) in (typing.Union, type(int | None)) else []
+    optional = typing.get_origin(anno) in (typing.Union, type(int | None))
+    members = [a for a in typing.get_args(anno) if a is not type(None)] if optional else []
     return members[0] if members else anno
 
 def cli_parser(func, prog: str, skip=()) -> argparse.ArgumentParser:
@@ -59,6 +60,7 @@ def keep_freed_memory() -> bool:
     try: libc = ctypes.CDLL(None); libc.gnu_get_libc_version
     except (OSError, AttributeError): return False
     M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_MAX = -1, -2, -4
-    if not (libc.mallopt(M_MMAP_MAX, 0) and libc.mallopt(M_TRIM_THRESHOLD, 2**31 - 1) and libc.mallopt(M_TOP_PAD, 1 << 30)):
+    if not (libc.mallopt(M_MMAP_MAX, 0) and libc.mallopt(M_TRIM_THRESHOLD, 2**31 - 1)
+            and libc.mallopt(M_TOP_PAD, 1 << 30)):
         raise RuntimeError("keep_freed_memory: glibc refused the mallopt settings")
     return True

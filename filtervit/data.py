@@ -26,7 +26,8 @@ ASSETS = Path(str(importlib.resources.files('filtervit') / 'assets'))
 
 def img100_classes(subset: int = 1) -> list[str]:
     "The 100 ImageNet class ids (wnids) of img-100 subset `subset` (1–5), in the authors' order."
-    lines = [l.split() for l in (ASSETS / 'img100_subsets.txt').read_text().splitlines() if l.strip() and not l.startswith('#')]
+    lines = [l.split() for l in (ASSETS / 'img100_subsets.txt').read_text().splitlines() if l.strip()
+             and not l.startswith('#')]
     if not 1 <= subset <= len(lines): raise ValueError(f"img-100 subset must be 1..{len(lines)}, got {subset}")
     return lines[subset - 1]
 
@@ -44,15 +45,18 @@ def check_image_folder(path, splits=('train', 'val')) -> dict[str, dict[str, int
     counts = {}
     for split in splits:
         d = path / split
-        if not d.is_dir(): raise FileNotFoundError(f"dataset {path}: the '{split}' split is missing (expected {d}/<class>/<images>)")
+        if not d.is_dir():
+            raise FileNotFoundError(f"dataset {path}: the '{split}' split is missing (expected {d}/<class>/<images>)")
         classes = sorted(c.name for c in d.iterdir() if c.is_dir() and not c.name.startswith('.'))   # hidden: not a class
         if not classes: raise ValueError(f"dataset {path}: {d} has no class folders")
         counts[split] = {c: count_images(d / c) for c in classes}
         empty = [c for c, n in counts[split].items() if n == 0]
-        if empty: raise ValueError(f"dataset {path}: {len(empty)} empty class folder(s) in '{split}': {', '.join(empty[:5])}")
+        if empty:
+            raise ValueError(f"dataset {path}: {len(empty)} empty class folder(s) in '{split}': {', '.join(empty[:5])}")
     if len(splits) > 1 and any(set(counts[s]) != set(counts[splits[0]]) for s in splits[1:]):
         a, b = set(counts[splits[0]]), set(counts[splits[1]])
-        raise ValueError(f"dataset {path}: the splits have different classes (only in {splits[0]}: {sorted(a - b)[:5]}, "
+        raise ValueError(f"dataset {path}: the splits have different classes "
+                         f"(only in {splits[0]}: {sorted(a - b)[:5]}, "
                          f"only in {splits[1]}: {sorted(b - a)[:5]})")
     return counts
 
@@ -81,7 +85,8 @@ def build_img100(imagenet, dest, subset: int = 1, copy: bool = False, verbose: b
             if not d.is_dir(): problems.append(f"{split}/{w} missing")
             elif count_images(d) == 0: problems.append(f"{split}/{w} empty")
     if problems:
-        raise ValueError(f"ImageNet folder {imagenet} lacks {len(problems)} class folder(s) of img-100 subset {subset}: "
+        raise ValueError(f"ImageNet folder {imagenet} lacks {len(problems)} class folder(s) "
+                         f"of img-100 subset {subset}: "
                          + ', '.join(problems[:8]) + (' …' if len(problems) > 8 else ''))
     for split in ('train', 'val'):
         (dest / split).mkdir(parents=True, exist_ok=True)
@@ -94,7 +99,8 @@ def build_img100(imagenet, dest, subset: int = 1, copy: bool = False, verbose: b
             else: dst.symlink_to(src, target_is_directory=True)
     counts = check_image_folder(dest)
     if verbose:
-        for split, c in counts.items(): print(f"img-100 subset {subset} {split}: {len(c)} classes, {sum(c.values()):,} images")
+        for split, c in counts.items():
+            print(f"img-100 subset {subset} {split}: {len(c)} classes, {sum(c.values()):,} images")
     return counts
 
 # %% ../nbs/09_data.ipynb #e963b5a5
@@ -151,7 +157,8 @@ def train_transforms(img_size: int = 224) -> T.Compose:
 
 def val_transforms(img_size: int = 224) -> T.Compose:
     "The paper's validation preprocessing at `img_size` (resize to 256/224·`img_size`, centre crop)."
-    return T.Compose([T.Resize(round(img_size * 256 / 224)), T.CenterCrop(img_size), T.ToTensor(), T.Normalize(MEAN, STD)])
+    return T.Compose([T.Resize(round(img_size * 256 / 224)), T.CenterCrop(img_size), T.ToTensor(),
+                      T.Normalize(MEAN, STD)])
 
 # %% ../nbs/09_data.ipynb #d3e8cc30
 def load_rgb(path) -> Image.Image:
@@ -205,13 +212,16 @@ def scan_images(root, paths) -> dict[str, str]:
 class ImageFolderDataset(datasets.ImageFolder):
     "An `ImageFolder` of the readable images only (any mode, as RGB), unreadable ones listed in `bad`; optional cap per class."
     def __init__(self, root, transform=None, limit_per_class: int | None = None):
-        super().__init__(str(root), transform=transform, loader=load_rgb, is_valid_file=lambda p: p.lower().endswith(IMG_EXTS))
+        super().__init__(str(root), transform=transform, loader=load_rgb,
+                         is_valid_file=lambda p: p.lower().endswith(IMG_EXTS))
         self.bad: dict[str, str] = scan_images(root, [p for p, _ in self.samples])
         for p, why in self.bad.items(): warnings.warn(f"dropping unreadable image {p} ({why})")
         keep = [(p, c) for p, c in sorted(self.samples) if p not in self.bad]
         left = Counter(c for _, c in keep)
         empty = [cl for i, cl in enumerate(self.classes) if not left[i]]
-        if empty: raise ValueError(f"dataset {root}: {len(empty)} class folder(s) with no readable image: {', '.join(empty[:5])}")
+        if empty:
+            raise ValueError(f"dataset {root}: {len(empty)} class folder(s) with no readable image: "
+                             f"{', '.join(empty[:5])}")
         if limit_per_class is not None:
             seen = Counter()
             keep = [(p, c) for p, c in keep if (seen.update([c]) or seen[c] <= limit_per_class)]

@@ -28,10 +28,14 @@ def load_weights(model: torch.nn.Module, path) -> torch.nn.Module:
     "Load a state dict from `path` (`.safetensors`, or a `.pth` of tensors only: `weights_only=True`) into `model`, strictly."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"weights {path} are not a file")
-    try: sd = load_file(path) if path.suffix == '.safetensors' else torch.load(path, map_location='cpu', weights_only=True)
-    except Exception as e: raise ValueError(f"weights {path} could not be read ({type(e).__name__}): is the file damaged?") from None
+    try:
+        if path.suffix == '.safetensors': sd = load_file(path)
+        else: sd = torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as e:
+        raise ValueError(f"weights {path} could not be read ({type(e).__name__}): is the file damaged?") from None
     try: model.load_state_dict(sd)
-    except RuntimeError as e: raise ValueError(f"weights {path} do not fit {type(model).__name__}: {str(e).splitlines()[0]}") from None
+    except RuntimeError as e:
+        raise ValueError(f"weights {path} do not fit {type(model).__name__}: {str(e).splitlines()[0]}") from None
     return model
 
 def load_run_model(run_dir=None, model: str = 'filtervit_xs', num_classes: int = 10, img_size: int = 224):
@@ -52,7 +56,8 @@ def load_run_model(run_dir=None, model: str = 'filtervit_xs', num_classes: int =
 def _need(module: str):
     "Import an optional deployment package, or say how to install it."
     try: return importlib.import_module(module)
-    except ImportError: raise ImportError(f"{module} is needed for ONNX deployment: pip install onnx onnxscript onnxruntime") from None
+    except ImportError:
+        raise ImportError(f"{module} is needed for ONNX deployment: pip install onnx onnxscript onnxruntime") from None
 
 def export_onnx(model: torch.nn.Module, path, img_size: int | None = None, batch: int = 2, opset: int = 18) -> Path:
     "Export `model` in eval mode to ONNX at `img_size` (default: its own) with a dynamic batch; checked by `onnx.checker`."
@@ -100,7 +105,8 @@ def compare_onnx(model: torch.nn.Module, session, x: torch.Tensor) -> dict:
     "Largest absolute and relative difference between eager and ONNX Runtime logits on `x`, and the share of equal top-1."
     ref, out = model.eval()(x), ort_logits(session, x)
     d = (out - ref).abs().max().item()
-    return dict(batch=len(x), max_abs=d, max_rel=d / ref.abs().max().item(), top1_agree=(out.argmax(1) == ref.argmax(1)).float().mean().item())
+    return dict(batch=len(x), max_abs=d, max_rel=d / ref.abs().max().item(),
+                top1_agree=(out.argmax(1) == ref.argmax(1)).float().mean().item())
 
 # %% ../nbs/11_deploy.ipynb #f1e3262b
 def export(onnx: str,                 # the ONNX file to write
@@ -108,13 +114,16 @@ def export(onnx: str,                 # the ONNX file to write
            model: str = 'filtervit_xs', # our model or a timm name (a run folder names its own)
            num_classes: int = 100,    # classes of --model (a run folder states its own)
            img_size: int = 224,       # input size of --model (a run folder states its own)
-           untrained: Param("export random weights (for timing); refused otherwise without --weights", store_true) = False,
+           untrained: Param("export random weights (for timing); refused otherwise without --weights",
+                            store_true) = False,
            tolerance: float = 1e-4):  # largest absolute logit difference accepted between PyTorch and ONNX Runtime
     "Export a FilterViT, DropoutViT or timm model to ONNX, check the file, and compare ONNX Runtime with PyTorch."
     out = Path(onnx)
     if out.suffix != '.onnx': raise ValueError(f"--onnx {out} should end in .onnx")
-    if out.is_dir() or (out.parent.exists() and not out.parent.is_dir()): raise FileExistsError(f"--onnx {out}: not a file path")
-    if weights is None and not untrained: raise ValueError("no --weights given: pass a run folder or a weights file (or --untrained)")
+    if out.is_dir() or (out.parent.exists() and not out.parent.is_dir()):
+        raise FileExistsError(f"--onnx {out}: not a file path")
+    if weights is None and not untrained:
+        raise ValueError("no --weights given: pass a run folder or a weights file (or --untrained)")
     if num_classes < 1 or img_size < 32: raise ValueError("--num-classes must be at least 1 and --img-size at least 32")
     if not timm.is_model(model): raise ValueError(f"--model {model} is not a timm model (ours: {', '.join(OURS)})")
     if weights is not None and Path(weights).is_dir(): m, desc = load_run_model(weights)
@@ -126,9 +135,11 @@ def export(onnx: str,                 # the ONNX file to write
     r = compare_onnx(m, ort_session(out), torch.randn(2, 3, size, size))
     print(f"{out}: {desc}, {size}x{size}, {out.stat().st_size / 1e6:.1f} MB; ONNX Runtime vs PyTorch: "
           f"max |diff| {r['max_abs']:.1e}, top-1 agree {r['top1_agree']:.0%}")
-    if r['max_abs'] > tolerance: raise RuntimeError(f"{out}: ONNX Runtime differs from PyTorch by {r['max_abs']:.2e} > --tolerance {tolerance}")
+    if r['max_abs'] > tolerance:
+        raise RuntimeError(f"{out}: ONNX Runtime differs from PyTorch by {r['max_abs']:.2e} > --tolerance {tolerance}")
     return out
 
 def main(argv=None):
     "Console script `filtervit-export`."
-    return run_cli(export, 'filtervit-export', argv, errors=(ValueError, FileNotFoundError, FileExistsError, ImportError, RuntimeError))
+    return run_cli(export, 'filtervit-export', argv,
+                   errors=(ValueError, FileNotFoundError, FileExistsError, ImportError, RuntimeError))

@@ -26,7 +26,8 @@ def read_runs(runs_dir) -> dict[str, dict]:
     runs = {}
     for h in sorted(Path(runs_dir).glob('*/history.csv')):
         try: rows = [{k: v if k == 'time' else float(v) for k, v in r.items()} for r in csv.DictReader(open(h))]   # time: fastai's mm:ss
-        except (ValueError, TypeError, AttributeError) as e: raise ValueError(f"{h} is damaged (not a filtervit-train history): {e}") from None
+        except (ValueError, TypeError, AttributeError) as e:
+            raise ValueError(f"{h} is damaged (not a filtervit-train history): {e}") from None
         res = json.loads((h.parent / 'result.json').read_text()) if (h.parent / 'result.json').exists() else {}
         runs[h.parent.name] = dict(model=res.get('model', h.parent.name), history=rows, result=res, path=h.parent)
     return runs
@@ -53,10 +54,12 @@ def plot_curves(runs_dir, metric: str = 'accuracy', authors_csv=None, path=None,
         h = r['history']
         axs[0, 0].plot([x['epoch'] for x in h], [x[metric] for x in h], marker='o', ms=3,
                        lw=2.5 if r['model'] in BOLD else 1.2, label=name)
-    axs[0, 0].set(title=f"ours: {title or Path(runs_dir).name}", xlabel='epoch', ylabel=f"validation {metric.replace('valid_', '')}")
+    axs[0, 0].set(title=f"ours: {title or Path(runs_dir).name}", xlabel='epoch',
+                  ylabel=f"validation {metric.replace('valid_', '')}")
     if theirs:
         for name, h in theirs.items():
-            axs[0, 1].plot([x['epoch'] for x in h], [x[their_key] for x in h], lw=2.5 if name in BOLD else 1, label=name)
+            axs[0, 1].plot([x['epoch'] for x in h], [x[their_key] for x in h], lw=2.5 if name in BOLD else 1,
+                           label=name)
         axs[0, 1].set(title="the authors' logs (img-100 subset 1, 120 epochs)", xlabel='epoch')
     for a in axs[0]: a.grid(alpha=.3); a.legend(fontsize=7)
     fig.tight_layout()
@@ -74,7 +77,8 @@ def plot_dropout_vs_filter(runs_dirs, path=None):
                 h = r['history']
                 ax.plot([x['epoch'] for x in h], [x['accuracy'] for x in h], style, color=f"C{i}", marker='o', ms=3,
                         label=f"{name} ({Path(d).name})")
-    ax.set(xlabel='epoch', ylabel='validation accuracy', title='DropoutViT (random K pixels) vs FilterViT (top-K of the mask)')
+    ax.set(xlabel='epoch', ylabel='validation accuracy',
+           title='DropoutViT (random K pixels) vs FilterViT (top-K of the mask)')
     ax.grid(alpha=.3); ax.legend(fontsize=8); fig.tight_layout()
     if path: Path(path).parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=130)
     return fig
@@ -107,7 +111,9 @@ def plot_masks(model, paths, desc: str = '', path=None, img_size: int | None = N
         for c, s in enumerate(sels, 1):
             n, idx, imp = s['map_size'], s['indices'][r], s['importance']
             draw_selection(axs[r, c], crop, None if imp is None else imp[r], idx, n)
-            if r == 0: axs[r, c].set_title(f"block {s['block']}: {n}×{n}, K={idx.numel()}" + ('' if imp is not None else ' (random)'), fontsize=8)
+            if r == 0:
+                kind = '' if imp is not None else ' (random)'
+                axs[r, c].set_title(f"block {s['block']}: {n}×{n}, K={idx.numel()}{kind}", fontsize=8)
     for a in axs.flat: a.axis('off')
     fig.suptitle(desc, fontsize=10); fig.tight_layout()
     if path: Path(path).parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=110)
@@ -117,9 +123,11 @@ def plot_masks(model, paths, desc: str = '', path=None, img_size: int | None = N
 def summary_table(runs_dir, bench_csv=None, paper_csv=None) -> str:
     "Markdown: per run (or benchmarked model), paper params/accuracy/CPU fps beside our params, best accuracy (epoch) and CPU img/s at batch 1."
     runs, paper = read_runs(runs_dir), read_paper_table(paper_csv)
-    bench = {r['model']: r for r in csv.DictReader(open(bench_csv)) if int(r['batch']) == 1} if bench_csv and Path(bench_csv).exists() else {}
+    bench = {r['model']: r for r in csv.DictReader(open(bench_csv))
+             if int(r['batch']) == 1} if bench_csv and Path(bench_csv).exists() else {}
     names = list(dict.fromkeys([*runs, *[m for m in paper if m in bench]]))   # runs, then benchmarked paper models
-    lines = ["| run | params (paper, 100 classes) | params (ours, as trained or benchmarked) | accuracy (paper, img-100) | best accuracy (ours) | CPU fps (paper, M1 Pro) | CPU img/s (ours, bs 1) |",
+    lines = ["| run | params (paper, 100 classes) | params (ours, as trained or benchmarked) | accuracy (paper, "
+             "img-100) | best accuracy (ours) | CPU fps (paper, M1 Pro) | CPU img/s (ours, bs 1) |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for m in names:
         model = runs[m]['model'] if m in runs else m
@@ -148,7 +156,8 @@ def make_figures(runs_dir, out='figures', bench_csv=None, photos=None, n_photos:
     out, runs_dir = Path(out), Path(runs_dir)
     if not runs_dir.is_dir(): raise FileNotFoundError(f"--runs {runs_dir} is not a folder")
     if not read_runs(runs_dir): raise ValueError(f"--runs {runs_dir} holds no run (a sub-folder with a history.csv)")
-    if bench_csv is not None and not Path(bench_csv).is_file(): raise FileNotFoundError(f"--bench {bench_csv} is not a file")
+    if bench_csv is not None and not Path(bench_csv).is_file():
+        raise FileNotFoundError(f"--bench {bench_csv} is not a file")
     if out.exists() and not out.is_dir(): raise FileExistsError(f"--out {out} is a file, not a folder")
     out.mkdir(parents=True, exist_ok=True)
     tag = runs_dir.name
@@ -157,7 +166,9 @@ def make_figures(runs_dir, out='figures', bench_csv=None, photos=None, n_photos:
         f = out / f"fig{fig_no}_{metric}_{tag}.png"; plt.close(plot_curves(runs_dir, metric, path=f)); files.append(f)
     f = out / f"fig6_dropout_vs_filter_{tag}.png"; plt.close(plot_dropout_vs_filter(runs_dir, f)); files.append(f)
     photos = mask_photos(n_photos) if photos is None else photos
-    if not photos: print("Fig. 5 skipped: no photos given and ../shared/data not found (set FILTERVIT_SHARED_DATA)", file=sys.stderr)
+    if not photos:
+        print("Fig. 5 skipped: no photos given and ../shared/data not found (set FILTERVIT_SHARED_DATA)",
+              file=sys.stderr)
     runs = read_runs(runs_dir)
     if photos:
         for name in ('filtervit_xs', 'dropoutvit_xs'):   # the first trained run of each (an untrained model, titled so, if none)

@@ -43,7 +43,8 @@ class FilterAttention(nn.Module):
         if x.ndim != 4: raise ValueError(f"{name}: expected a B×C×H×W map, got shape {tuple(x.shape)}")
         if x.shape[1] != self.dim: raise ValueError(f"{name}: expected {self.dim} channels, got {x.shape[1]}")
         if x.shape[2] * x.shape[3] != self.map_size ** 2:
-            raise ValueError(f"{name}: built for a {self.map_size}×{self.map_size} map (K={self.k}), got {x.shape[2]}×{x.shape[3]}")
+            raise ValueError(f"{name}: built for a {self.map_size}×{self.map_size} map (K={self.k}), got "
+                             f"{x.shape[2]}×{x.shape[3]}")
 
     def select(self, x: torch.Tensor) -> tuple[torch.Tensor | None, torch.Tensor]:
         """Steps 1–2: the importance mask (B×1×n×n) and K positions per sample (B×K, ascending): the top-K of the mask,
@@ -72,7 +73,8 @@ class FilterAttention(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor: return self.forward_selection(x)[0]
 
     def extra_repr(self) -> str:
-        return f"dim={self.dim}, map_size={self.map_size}, k={self.k}" + (f", selection={self.selection!r}" if self.selection != 'top' else '')
+        sel = f", selection={self.selection!r}" if self.selection != 'top' else ''
+        return f"dim={self.dim}, map_size={self.map_size}, k={self.k}{sel}"
 
 # %% ../nbs/06_filter_attention.ipynb #b3cbd4fa
 def select_attention_literal(blk: FilterAttention, x: torch.Tensor, chosen: torch.Tensor,
@@ -117,7 +119,8 @@ class RandomAttention(FilterAttention):
         "No mask; fresh random positions when training (or `eval_selection='random'`), else the fixed set."
         B = x.shape[0]
         if not (self.training or self.eval_selection == 'random'): return None, self.fixed_indices.expand(B, -1)
-        if self.sampling == 'batch': return None, random_indices(1, self.map_size ** 2, self.k, device=x.device).expand(B, -1)
+        if self.sampling == 'batch':
+            return None, random_indices(1, self.map_size ** 2, self.k, device=x.device).expand(B, -1)
         return None, random_indices(B, self.map_size ** 2, self.k, device=x.device)
 
     def extra_repr(self) -> str:

@@ -38,7 +38,8 @@ def adaptive_upsample(y: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
 # %% ../nbs/07_global_attention.ipynb #d7cca28f
 class PooledGlobalAttention(nn.Module):
     "Attention over a `grid`×`grid` average-pooled copy of the map, upsampled and added back; then `IR(in_chs→out_chs, 2, 2)`."
-    def __init__(self, in_chs: int, out_chs: int, grid: int, num_heads: int = 2, mlp_ratio: int = 2, expand: float = 2.0):
+    def __init__(self, in_chs: int, out_chs: int, grid: int, num_heads: int = 2, mlp_ratio: int = 2,
+                 expand: float = 2.0):
         super().__init__()
         self.in_chs, self.out_chs, self.grid = in_chs, out_chs, grid
         self.pe = SinusoidalPE(grid * grid, in_chs)

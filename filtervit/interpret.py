@@ -42,7 +42,8 @@ def apply_regions(x: torch.Tensor, order: torch.Tensor, n: int, patch: int, mode
 
 # %% ../nbs/14_interpret.ipynb #7ecce593
 @torch.no_grad()
-def deletion_insertion(model: nn.Module, x: torch.Tensor, y: torch.Tensor, layer: int, fractions=(0.0, 0.2, 0.4, 0.6, 0.8, 1.0),
+def deletion_insertion(model: nn.Module, x: torch.Tensor, y: torch.Tensor, layer: int,
+                       fractions=(0.0, 0.2, 0.4, 0.6, 0.8, 1.0),
                        patch: int = 16, n_random: int = 2, seed: int = 0) -> dict:
     "Accuracy after deleting/inserting regions by `layer`'s mask order and by random orders, at each fraction."
     model.eval()
@@ -59,7 +60,8 @@ def deletion_insertion(model: nn.Module, x: torch.Tensor, y: torch.Tensor, layer
     for mode in ('delete', 'insert'):
         ns = [round(f * R) for f in fractions]
         out[f'{mode}_mask'] = [acc(apply_regions(x, orders['mask'], n, patch, mode)) for n in ns]
-        out[f'{mode}_random'] = [float(np.mean([acc(apply_regions(x, o, n, patch, mode)) for o in randoms])) for n in ns]
+        out[f'{mode}_random'] = [float(np.mean([acc(apply_regions(x, o, n, patch, mode)) for o in randoms]))
+                                 for n in ns]
     area = lambda a, b: float(np.trapezoid(np.array(a) - np.array(b), out['fractions']))
     out['deletion_area'] = area(out['delete_random'], out['delete_mask'])     # > 0: mask deletes what matters first
     out['insertion_area'] = area(out['insert_mask'], out['insert_random'])    # > 0: mask reveals what matters first
@@ -97,10 +99,12 @@ def deletion_insertion_photos(model: nn.Module, dl, fractions=(0.0, 0.2, 0.4, 0.
     g, R, acc = torch.Generator().manual_seed(seed), grid * grid, {}
     ns = [round(f * R) for f in fractions]
     for x, y in dl:
-        if x.shape[-1] % grid: raise ValueError(f"deletion_insertion_photos: {x.shape[-1]} px do not divide into a {grid}×{grid} grid")
+        if x.shape[-1] % grid:
+            raise ValueError(f"deletion_insertion_photos: {x.shape[-1]} px do not divide into a {grid}×{grid} grid")
         patch = x.shape[-1] // grid
         _, sels = model.forward_selection(x)
-        if sels[0]['importance'] is None: raise ValueError("deletion_insertion_photos: the model has no importance mask (DropoutViT?)")
+        if sels[0]['importance'] is None:
+            raise ValueError("deletion_insertion_photos: the model has no importance mask (DropoutViT?)")
         orders = {f'layer{l}': region_scores(s['importance'], x.shape[-1], patch).argsort(dim=1, descending=True)
                   for l, s in enumerate(sels)}
         randoms = [torch.rand(x.shape[0], R, generator=g).argsort(dim=1) for _ in range(n_random)]
@@ -115,7 +119,8 @@ def deletion_insertion_photos(model: nn.Module, dl, fractions=(0.0, 0.2, 0.4, 0.
 def curve_areas(di: dict, layer: int) -> tuple[np.ndarray, np.ndarray]:
     "Per-photo deletion and insertion areas of `layer` against the random order (> 0: the mask does better than chance)."
     area = lambda a, b: np.trapezoid(a - b, di['fractions'], axis=1)
-    return (area(di['delete_random'], di[f'delete_layer{layer}']), area(di[f'insert_layer{layer}'], di['insert_random']))
+    return (area(di['delete_random'], di[f'delete_layer{layer}']),
+            area(di[f'insert_layer{layer}'], di['insert_random']))
 
 # %% ../nbs/14_interpret.ipynb #37feccd8
 def selection_grid(sel: dict, grid: int = 28) -> torch.Tensor:
@@ -132,12 +137,14 @@ def selection_overlaps(model: nn.Module, x: torch.Tensor, reference: nn.Module |
     "Mean Jaccard between layers' selections, and (with `reference`) between each layer of `model` and of `reference`."
     _, sels = model.eval().forward_selection(x)
     grids = [selection_grid(s) for s in sels]
-    out = {f"layers {a}-{b}": jaccard(grids[a], grids[b]).mean().item() for a in range(len(grids)) for b in range(a + 1, len(grids))}
+    out = {f"layers {a}-{b}": jaccard(grids[a], grids[b]).mean().item() for a in range(len(grids))
+           for b in range(a + 1, len(grids))}
     if reference is not None:
         _, ref = reference.eval().forward_selection(x)
         for l, (s, r) in enumerate(zip(sels, ref)):
             n = s['map_size'] ** 2
-            out[f"layer {l} vs reference"] = jaccard(index_mask(s['indices'], n), index_mask(r['indices'], n)).mean().item()
+            out[f"layer {l} vs reference"] = jaccard(index_mask(s['indices'], n),
+                                                     index_mask(r['indices'], n)).mean().item()
     return out
 
 # %% ../nbs/14_interpret.ipynb #aa34ee3c
@@ -148,16 +155,19 @@ def interpretability_report(run_dir, data=None, n_images: int = 50, out=None, se
         raise FileNotFoundError(f"{run} is not a trained run (it needs result.json and {' or '.join(WEIGHTS)}): "
                                 "train first (filtervit-train, make reproduce)")
     if n_images < 1: raise ValueError(f"--n-images must be at least 1, got {n_images}")
-    if data is None and shared_data_dir() is None: raise FileNotFoundError("no --data folder given and no shared data folder found")
+    if data is None and shared_data_dir() is None:
+        raise FileNotFoundError("no --data folder given and no shared data folder found")
     res = json.loads((run / 'result.json').read_text())
     model, desc = load_run_model(run)
     torch.manual_seed(seed)
     untrained = load_run_model(None, res['model'], model.num_classes, model.img_size)[0]
     data = Path(data) if data else shared_data_dir() / 'imagenette2-224-mini'
-    dls = image_dataloaders(data, model.img_size, bs=n_images, val_limit_per_class=-(-n_images // res['data']['classes']), num_workers=0, seed=seed)
+    dls = image_dataloaders(data, model.img_size, bs=n_images,
+                            val_limit_per_class=-(-n_images // res['data']['classes']), num_workers=0, seed=seed)
     theirs = res['data'].get('class_names')
     if theirs is not None and list(dls.classes) != list(theirs):   # labels would be scored against the wrong classes
-        raise ValueError(f"{data}: its classes {list(dls.classes)[:4]}... are not the run's {list(theirs)[:4]}... ({run / 'result.json'})")
+        raise ValueError(f"{data}: its classes {list(dls.classes)[:4]}... are not the run's {list(theirs)[:4]}... "
+                         f"({run / 'result.json'})")
     x, y = next(iter(dls.valid))
     x, y = x[:n_images], y[:n_images]
     with torch.no_grad(): clean = (model(x).argmax(1) == y).float().mean().item()
@@ -174,7 +184,8 @@ def interpretability_report(run_dir, data=None, n_images: int = 50, out=None, se
                 ax.plot(r['fractions'], r[f'{mode}_mask'], '-o', ms=3, color=f'C{l}', label=f"layer {l} mask")
                 ax.plot(r['fractions'], r[f'{mode}_random'], ':', color=f'C{l}', label=f"layer {l} random")
         for ax, mode in zip(axs, ('deletion', 'insertion')):
-            ax.set(xlabel=f'fraction of 16×16 regions {"deleted" if mode == "deletion" else "revealed"}', ylabel='accuracy',
+            ax.set(xlabel=f'fraction of 16×16 regions {"deleted" if mode == "deletion" else "revealed"}',
+                   ylabel='accuracy',
                    title=f"{mode}: mask order vs random order"); ax.grid(alpha=.3); ax.legend(fontsize=7)
         fig.suptitle(f"{desc}; {len(y)} validation images", fontsize=9); fig.tight_layout()
         fig.savefig(out / 'deletion_insertion.png', dpi=120); plt.close(fig)
@@ -187,7 +198,8 @@ def interpret(run: str,           # a trained FilterViT run folder (result.json,
               out: str = None):   # output folder (default: <run>/interpretability)
     "Deletion/insertion curves and selection overlaps of a trained FilterViT run (JSON + PNG)."
     rep = interpretability_report(run, data, n_images, out=out or Path(run) / 'interpretability')
-    for l, r in enumerate(rep['layers']): print(f"layer {l}: deletion area {r['deletion_area']:+.3f}, insertion area {r['insertion_area']:+.3f}")
+    for l, r in enumerate(rep['layers']):
+        print(f"layer {l}: deletion area {r['deletion_area']:+.3f}, insertion area {r['insertion_area']:+.3f}")
     print(json.dumps({k: round(v, 3) for k, v in rep['overlaps'].items()}))
     return rep
 
@@ -208,7 +220,8 @@ def explorer_panel(model, photo, layer: int = 0, k: int | None = None, classes=N
     draw_selection(ax, crop, imp, idx, n, alpha=.5, dot=4)
     p = logits.softmax(1)[0].topk(min(5, logits.shape[1]))
     names = [classes[i] if classes else str(i) for i in p.indices.tolist()]
-    ax.set_title(f"layer {layer} ({n}×{n}), K={k}\n" + ', '.join(f"{c} {v:.2f}" for c, v in zip(names, p.values.tolist())), fontsize=8)
+    top5 = ', '.join(f"{c} {v:.2f}" for c, v in zip(names, p.values.tolist()))
+    ax.set_title(f"layer {layer} ({n}×{n}), K={k}\n{top5}", fontsize=8)
     ax.axis('off')
     return ax
 
@@ -240,13 +253,16 @@ def explorer(models: dict, photos: list, classes=None, desc: dict | None = None)
     photos, desc = [Path(p) for p in photos], desc or {n: n for n in models}
     if not _widgets_live():
         name, m = next(iter(models.items()))
-        ax = explorer_panel(m, photos[0], 0, classes=classes); ax.figure.suptitle(f"{desc[name]} (static view: widgets unavailable)", fontsize=8)
+        ax = explorer_panel(m, photos[0], 0, classes=classes)
+        ax.figure.suptitle(f"{desc[name]} (static view: widgets unavailable)", fontsize=8)
         return ax.figure
     import ipywidgets as W
     from IPython.display import display
     uploads = {}
-    w_model = W.ToggleButtons(options=list(models)); w_photo = W.Dropdown(options=[p.name for p in photos], description='photo')
-    w_layer = W.Dropdown(options=[0, 1, 2], description='layer'); w_k = W.IntSlider(value=128, min=8, max=1024, step=8, description='K')
+    w_model = W.ToggleButtons(options=list(models))
+    w_photo = W.Dropdown(options=[p.name for p in photos], description='photo')
+    w_layer = W.Dropdown(options=[0, 1, 2], description='layer')
+    w_k = W.IntSlider(value=128, min=8, max=1024, step=8, description='K')
     w_up = W.FileUpload(accept='image/*', multiple=False, description='upload'); out = W.Output()
     w_desc = W.HTML()   # which weights are shown, always in view
     def draw(*_):
@@ -254,7 +270,8 @@ def explorer(models: dict, photos: list, classes=None, desc: dict | None = None)
         with out:
             out.clear_output(wait=True)
             src = uploads.get(w_photo.value) or next(p for p in photos if p.name == w_photo.value)
-            fig, ax = plt.subplots(figsize=(5, 5)); explorer_panel(models[w_model.value], src, w_layer.value, w_k.value, classes, ax)
+            fig, ax = plt.subplots(figsize=(5, 5))
+            explorer_panel(models[w_model.value], src, w_layer.value, w_k.value, classes, ax)
             plt.show()
     def on_upload(change):
         import tempfile

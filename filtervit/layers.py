@@ -35,7 +35,8 @@ class ConvNormAct(nn.Sequential):
     def __init__(self, in_chs: int, out_chs: int, k: int = 1, stride: int = 1, groups: int = 1,
                  act: Callable[[], nn.Module] | None = nn.SiLU, padding: int | None = None, bias: bool = False):
         super().__init__()
-        self.conv = nn.Conv2d(in_chs, out_chs, k, stride, (k - 1) // 2 if padding is None else padding, groups=groups, bias=bias)
+        self.conv = nn.Conv2d(in_chs, out_chs, k, stride, (k - 1) // 2 if padding is None else padding, groups=groups,
+                              bias=bias)
         self.bn = nn.BatchNorm2d(out_chs)
         self.act = act(inplace=True) if act is not None else nn.Identity()
 
@@ -45,7 +46,8 @@ class ConvNormAct(nn.Sequential):
         conv, bn = self.conv, self.bn
         scale = bn.weight * torch.rsqrt(bn.running_var + bn.eps)
         shift = bn.bias - bn.running_mean * scale + (conv.bias * scale if conv.bias is not None else 0)
-        return self.act(F.conv2d(x, conv.weight * scale.view(-1, 1, 1, 1), shift, conv.stride, conv.padding, conv.dilation, conv.groups))
+        return self.act(F.conv2d(x, conv.weight * scale.view(-1, 1, 1, 1), shift, conv.stride, conv.padding,
+                                 conv.dilation, conv.groups))
 
 # %% ../nbs/01_layers.ipynb #e6298761
 _FUNCTIONAL = {nn.SiLU: lambda m, x: F.silu(x), nn.LeakyReLU: lambda m, x: F.leaky_relu(x, m.negative_slope),
@@ -87,7 +89,8 @@ def check_image_batch(x, in_chans: int, min_size: int, who: str = 'input'):
     if x.shape[1] != in_chans:
         raise ValueError(f"{who}: expected {in_chans} channels, got {x.shape[1]} (shape {tuple(x.shape)})")
     if x.shape[2] < min_size or x.shape[3] < min_size:
-        raise ValueError(f"{who}: image of {x.shape[2]}×{x.shape[3]} is too small, it needs at least {min_size}×{min_size}")
+        raise ValueError(f"{who}: image of {x.shape[2]}×{x.shape[3]} is too small, it needs at least "
+                         f"{min_size}×{min_size}")
 
 # %% ../nbs/01_layers.ipynb #218e725b
 class ConvStem(nn.Module):

@@ -17,7 +17,8 @@ def single_output_conv(x: torch.Tensor, conv: nn.Conv2d) -> torch.Tensor:
     (kh, kw), (dh, dw), pad = conv.kernel_size, conv.dilation, conv.padding
     if (conv.out_channels != 1 or conv.groups != 1 or conv.stride != (1, 1) or conv.padding_mode != 'zeros'
             or isinstance(pad, str) or (2 * pad[0], 2 * pad[1]) != (dh * (kh - 1), dw * (kw - 1))):
-        raise ValueError(f"single_output_conv: needs one output channel, groups 1, stride 1 and size-keeping zero padding, got {conv}")
+        raise ValueError("single_output_conv: needs one output channel, groups 1, stride 1 and size-keeping zero "
+                         f"padding, got {conv}")
     ph, pw = pad
     B, C, H, W = x.shape
     w = conv.weight[0].flip(1, 2).reshape(C, kh * kw)                  # C×taps, taps in reversed order
@@ -29,7 +30,8 @@ class ImportanceScorer(nn.Module):
     "Per-pixel importance: sigmoid(GELU(BN(Conv2d(c→1, 7×7, dilation 5, padding 15)))) → B×1×H×W."
     def __init__(self, dim: int, kernel_size: int = 7, dilation: int = 5, impl: str = 'fold'):
         super().__init__()
-        if impl not in ('fold', 'conv'): raise ValueError(f"ImportanceScorer: impl must be 'fold' or 'conv', got {impl!r}")
+        if impl not in ('fold', 'conv'):
+            raise ValueError(f"ImportanceScorer: impl must be 'fold' or 'conv', got {impl!r}")
         self.dim, self.impl = dim, impl
         self.conv = nn.Conv2d(dim, 1, kernel_size, padding=dilation * (kernel_size - 1) // 2, dilation=dilation)
         self.bn = nn.BatchNorm2d(1)

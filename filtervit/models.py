@@ -56,7 +56,8 @@ class FilterViT(nn.Module):
                  img_size: int = 224, stem_chans: int = 64, head_hidden: int = 384, drop_rate: float = 0.5,
                  eval_selection: str = 'fixed', sampling: str = 'batch', seed: int = 0, scorer_impl: str = 'fold'):
         super().__init__()
-        if attn not in ('filter', 'random'): raise ValueError(f"FilterViT: attn must be 'filter' or 'random', got {attn!r}")
+        if attn not in ('filter', 'random'):
+            raise ValueError(f"FilterViT: attn must be 'filter' or 'random', got {attn!r}")
         self.num_classes, self.in_chans, self.attn, self.img_size = num_classes, in_chans, attn, img_size
         sizes, ref_sizes = block_map_sizes(blocks, img_size), block_map_sizes(blocks, 224)
         self.stem = ConvStem(in_chans, stem_chans, stem_map_size(img_size))
@@ -65,7 +66,9 @@ class FilterViT(nn.Module):
             if kind == 'select':
                 opts = dict(opts, k=scaled_k(opts['k'], n, n_ref))
                 if attn == 'filter': layers.append(FilterAttention(c, n, **opts, scorer_impl=scorer_impl))
-                else: layers.append(RandomAttention(c, n, **opts, eval_selection=eval_selection, sampling=sampling, seed=seed + i))
+                else:
+                    layers.append(RandomAttention(c, n, **opts, eval_selection=eval_selection, sampling=sampling,
+                                                  seed=seed + i))
                 continue
             if kind == 'pooled': layers.append(PooledGlobalAttention(c, out_chs, **opts))
             elif kind == 'full': layers.append(FullAttention(c, out_chs, **opts))
@@ -81,7 +84,8 @@ class FilterViT(nn.Module):
 
     def set_selection(self, selection: str) -> FilterViT:
         "Every filter-attention block picks `selection`: 'top' (the model), or the ablations 'bottom' / 'random' (06)."
-        if self.attn != 'filter': raise ValueError("set_selection: DropoutViT has no mask to ablate (see eval_selection)")
+        if self.attn != 'filter':
+            raise ValueError("set_selection: DropoutViT has no mask to ablate (see eval_selection)")
         check_selection(selection, 'set_selection')
         for b in self.selection_blocks(): b.selection = selection
         return self
@@ -90,7 +94,8 @@ class FilterViT(nn.Module):
         "A clear error when `x` and the weights differ in dtype (autocast handles mixed precision instead)."
         w = self.stem.conv.conv.weight.dtype
         if x.is_floating_point() and x.dtype != w and not torch.is_autocast_enabled(x.device.type):   # integers: the stem's error
-            raise TypeError(f"FilterViT: the input is {x.dtype} but the weights are {w}: cast one (x.to({w}) or model.to(x.dtype))")
+            raise TypeError(f"FilterViT: the input is {x.dtype} but the weights are {w}: cast one (x.to({w}) or "
+                            "model.to(x.dtype))")
 
     def forward_features(self, x: torch.Tensor) -> torch.Tensor:
         self.check_dtype(x)
@@ -118,7 +123,8 @@ class FilterViT(nn.Module):
 
     def reset_classifier(self, num_classes: int, global_pool: str | None = None):
         "A new, freshly initialised classifier for `num_classes` classes (0: return pre-logits features)."
-        if global_pool not in (None, 'avg'): raise ValueError(f"FilterViT: only average pooling is supported, got {global_pool!r}")
+        if global_pool not in (None, 'avg'):
+            raise ValueError(f"FilterViT: only average pooling is supported, got {global_pool!r}")
         self.num_classes = num_classes
         self.fc = nn.Linear(self.head_hidden_size, num_classes) if num_classes > 0 else nn.Identity()
 
@@ -154,13 +160,15 @@ def param_table(model: FilterViT, img_size: int = 224) -> list[tuple[str, str, i
     with torch.no_grad():
         for name, mod in [('stem', model.stem)] + [(type(b).__name__, b) for b in model.blocks]:
             y = mod(x); rows.append((name, f"{shape(x)} → {shape(y)}", count_params(mod))); x = y
-    rows.append(('head', f"{model.num_features} → {model.num_classes}", count_params(model.pre_logits) + count_params(model.fc)))
+    rows.append(('head', f"{model.num_features} → {model.num_classes}",
+                 count_params(model.pre_logits) + count_params(model.fc)))
     return rows
 
 # %% ../nbs/08_models.ipynb #614a1e8f
 def literal_block(blk: nn.Module, x: torch.Tensor) -> torch.Tensor:
     "One block of a `FilterViT` computed with its literal (authors'-style) formulation."
-    if isinstance(blk, RandomAttention): return select_attention_literal(blk, x, index_mask(blk.select(x)[1], blk.map_size ** 2))
+    if isinstance(blk, RandomAttention):
+        return select_attention_literal(blk, x, index_mask(blk.select(x)[1], blk.map_size ** 2))
     if isinstance(blk, FilterAttention): return filter_attention_literal(blk, x)
     if isinstance(blk, PooledGlobalAttention): return pooled_attention_literal(blk, x)
     if isinstance(blk, FullAttention): return full_attention_literal(blk, x)

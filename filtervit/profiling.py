@@ -31,4 +31,5 @@ def op_breakdown(fn, x, repeats: int = 10, top: int = 8) -> list[tuple[str, floa
             for _ in range(repeats): fn(x)
     ka = sorted(prof.key_averages(), key=lambda k: -k.self_cpu_time_total)
     rows = [(k.key, k.count / repeats, k.self_cpu_time_total / repeats / 1e3) for k in ka[:top]]
-    return rows + [('total', sum(k.count for k in ka) / repeats, sum(k.self_cpu_time_total for k in ka) / repeats / 1e3)]
+    return rows + [('total', sum(k.count for k in ka) / repeats,
+                    sum(k.self_cpu_time_total for k in ka) / repeats / 1e3)]

@@ -115,8 +115,10 @@ def trim_history(path, n_epochs: int):
 def write_preds(path, state: dict, dataset):
     "`preds.npz` from a checkpoint's state: per-epoch predicted classes, best/last logits, labels and relative paths."
     root = Path(dataset.root)
-    arrays = dict(preds=state['preds'].numpy(), last_logits=state['last_logits'].numpy(), best_logits=state['best_logits'].numpy(),
-                  best_epoch=state['best_epoch'], last_epoch=state['epoch'], targets=np.array(dataset.targets, dtype=np.int16),
+    arrays = dict(preds=state['preds'].numpy(), last_logits=state['last_logits'].numpy(),
+                  best_logits=state['best_logits'].numpy(),
+                  best_epoch=state['best_epoch'], last_epoch=state['epoch'],
+                  targets=np.array(dataset.targets, dtype=np.int16),
                   paths=np.array([str(Path(p).relative_to(root)) for p, _ in dataset.samples]))
     path = Path(path); tmp = path.with_name('preds.tmp.npz')
     np.savez_compressed(tmp, **arrays); os.replace(tmp, path)

@@ -60,11 +60,13 @@ def post_evaluate(run_dir, data=None, n_interpret: int = INTERPRET_PHOTOS, bs: i
     ds = ImageFolderDataset(val, val_transforms(cfg['img_size']))
     rel = lambda d: np.array([str(Path(p).relative_to(val)) for p, _ in d.samples])
     with np.load(run / 'preds.npz') as z: committed = z['paths']
-    if not np.array_equal(rel(ds), committed): raise ValueError(f"{val}: not the photos {run / 'preds.npz'} was evaluated on")
+    if not np.array_equal(rel(ds), committed):
+        raise ValueError(f"{val}: not the photos {run / 'preds.npz'} was evaluated on")
     written = [run / 'ablation.npz']
     np.savez_compressed(written[0], paths=committed, **ablation_preds(model, DataLoader(ds, bs), seed))
     if model.attn == 'filter':
-        sub = ImageFolderDataset(val, val_transforms(cfg['img_size']), limit_per_class=max(1, n_interpret // res['data']['classes']))
+        sub = ImageFolderDataset(val, val_transforms(cfg['img_size']),
+                                 limit_per_class=max(1, n_interpret // res['data']['classes']))
         written.append(run / 'deletion.npz')
         np.savez_compressed(written[1], paths=rel(sub), targets=np.array(sub.targets, dtype=np.int16),
                             **deletion_insertion_photos(model, DataLoader(sub, bs), seed=seed))
@@ -115,7 +117,8 @@ def study(results: str = 'runs/study-imagenette-112', # folder of the finished r
 
 def study_main(argv=None):
     "Console script `filtervit-study`."
-    run_cli(study, 'filtervit-study', argv, skip=('grid',), errors=(ValueError, FileNotFoundError, FileExistsError, RuntimeError))
+    run_cli(study, 'filtervit-study', argv, skip=('grid',),
+            errors=(ValueError, FileNotFoundError, FileExistsError, RuntimeError))
 
 # %% ../nbs/15_study.ipynb #55bfca58
 REPRO_MODELS = ('filtervit_xs', 'dropoutvit_xs', 'mobilevit_s')
@@ -128,7 +131,8 @@ def summary_table(rows: list[dict]) -> str:
         best = f"{r['best_accuracy']:.4f} ({r['best_epoch']})" if r.get('best_accuracy') is not None else 'n/a'
         final = f"{r['final_accuracy']:.4f}" if r.get('final_accuracy') is not None else 'n/a'
         speed = f"{r['train_img_s']:.1f}" if r.get('train_img_s') is not None else 'n/a'
-        lines.append(f"| {r['model']} | {r['config']['seed']} | {r['params']:,} | {r['epochs_done']} | {best} | {final} | {speed} | {r['status']} |")
+        lines.append(f"| {r['model']} | {r['config']['seed']} | {r['params']:,} | {r['epochs_done']} | {best} | "
+                     f"{final} | {speed} | {r['status']} |")
     return '\n'.join(lines)
 
 def read_results(folder) -> list[dict]:
@@ -152,12 +156,15 @@ def reproduce(out: str = 'runs/reproduce',      # output folder of this run (not
         run = out / name
         if finished(run): print(f"{name}: already complete in {run}"); continue
         print(f"== {name} ==", flush=True)
-        train(name, data, epochs, bs, img_size=img_size, limit_per_class=limit_per_class, val_limit_per_class=val_limit_per_class,
+        train(name, data, epochs, bs, img_size=img_size, limit_per_class=limit_per_class,
+              val_limit_per_class=val_limit_per_class,
               out=run, resume=(run / 'checkpoint.pth').exists(), seed=seed, progress=progress)
-    text = (f"This run: Imagenette2-224, {limit_per_class} train / {val_limit_per_class} val photos per class, {img_size} px, "
+    text = (f"This run: Imagenette2-224, {limit_per_class} train / {val_limit_per_class} val photos per class, "
+            f"{img_size} px, "
             f"{epochs} epochs, batch {bs}, seed {seed}.\n\n{summary_table(read_results(out))}\n")
     committed = [r for r in read_results(study_results) if r['model'] in models]
-    text += (f"\nThe committed study ({study_results}: all photos, {committed[0]['config']['epochs']} epochs):\n\n{summary_table(committed)}\n"
+    text += (f"\nThe committed study ({study_results}: all photos, {committed[0]['config']['epochs']} "
+             f"epochs):\n\n{summary_table(committed)}\n"
              if committed else f"\n(no committed study results in {study_results} yet)\n")
     (out / 'summary.md').write_text(text)
     print(text)

@@ -42,7 +42,8 @@ def resolve_data(data: str, data_dir=None, download: bool = False) -> Path:
 # %% ../nbs/10a_train.ipynb #4754989a
 def _device(device: str) -> torch.device:
     if device == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-    if device.startswith('cuda') and not torch.cuda.is_available(): raise ValueError(f"--device {device}: CUDA is not available")
+    if device.startswith('cuda') and not torch.cuda.is_available():
+        raise ValueError(f"--device {device}: CUDA is not available")
     return torch.device(device)
 
 def check_positive(**values):
@@ -57,7 +58,8 @@ def load_checkpoint(out) -> dict:
     for f in (out / 'checkpoint.pth', out / 'checkpoint.prev.pth'):
         if not f.exists(): continue
         try: state = torch.load(f, map_location='cpu', weights_only=True)
-        except Exception as e: tried.append(f"{f} is damaged ({type(e).__name__}); nothing was loaded from it"); continue
+        except Exception as e:
+            tried.append(f"{f} is damaged ({type(e).__name__}); nothing was loaded from it"); continue
         if tried: print(f"resume: {tried[0]}; resuming from {f.name} (epoch {state['epoch']})", file=sys.stderr)
         return state
     if not tried: raise FileNotFoundError(f"--resume: no checkpoint in {out}")
@@ -89,7 +91,8 @@ def train(model: str | nn.Module = 'filtervit_xs', # filtervit_xs, dropoutvit_xs
                    val_limit_per_class=val_limit_per_class)
     if not (wd >= 0 and math.isfinite(wd)): raise ValueError(f"--wd must be a non-negative number, got {wd}")
     out = Path(out); dev = _device(device)
-    if dev.type == 'cuda' and num_distrib() > 1: dev = torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0))); torch.cuda.set_device(dev)
+    if dev.type == 'cuda' and num_distrib() > 1:
+        dev = torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0))); torch.cuda.set_device(dev)
     if out.exists() and not out.is_dir(): raise FileExistsError(f"--out {out} is a file, not a folder")
     path = resolve_data(data, data_dir, download)
     rank, world, started = start_processes(dev)   # under torchrun: DDP, rank 0 writes
@@ -97,7 +100,8 @@ def train(model: str | nn.Module = 'filtervit_xs', # filtervit_xs, dropoutvit_xs
                             pin_memory=dev.type == 'cuda')
     name = model if isinstance(model, str) else type(model).__name__
     kept = keep_memory and dev.type == 'cpu' and keep_freed_memory()
-    if keep_memory and dev.type == 'cpu' and not kept: print(f"{name}: --keep-memory has no effect: the C library is not glibc", file=sys.stderr)
+    if keep_memory and dev.type == 'cpu' and not kept:
+        print(f"{name}: --keep-memory has no effect: the C library is not glibc", file=sys.stderr)
     config = dict(model=name, data=data, data_path=str(path), epochs=epochs, bs=bs, lr=lr, wd=wd, img_size=img_size,
                   limit_per_class=limit_per_class, val_limit_per_class=val_limit_per_class, seed=seed,
                   eval_selection=eval_selection, sampling=sampling)
@@ -105,7 +109,8 @@ def train(model: str | nn.Module = 'filtervit_xs', # filtervit_xs, dropoutvit_xs
         raise FileExistsError(f"{out} already holds a run: pass --resume to continue it, or choose another --out")
     state = load_checkpoint(out) if resume else None
     if state is not None:
-        diff = {k: (state['config'].get(k), v) for k, v in config.items() if k != 'data_path' and state['config'].get(k) != v}
+        diff = {k: (state['config'].get(k), v) for k, v in config.items() if k != 'data_path'
+                and state['config'].get(k) != v}
         if diff: raise ValueError(f"--resume: the run in {out} was started with other settings: {diff}")
     torch.manual_seed(seed)
     kw = {k: v for k, v in dict(eval_selection=eval_selection, sampling=sampling).items() if v is not None}
@@ -116,12 +121,14 @@ def train(model: str | nn.Module = 'filtervit_xs', # filtervit_xs, dropoutvit_xs
     net = net.to(dev)
     if dev.type == 'cuda': net = net.to(memory_format=torch.channels_last)
     learn = recipe_learner(dls, net, out, config, lr, wd, seed, state, rank, world, fp16=dev.type == 'cuda', cbs=cbs)
-    bad = {split: {os.path.relpath(p, path): why for p, why in ds.bad.items()} for split, ds in (('train', dls.train_ds), ('val', dls.valid_ds))}
+    bad = {split: {os.path.relpath(p, path): why for p, why in ds.bad.items()}
+           for split, ds in (('train', dls.train_ds), ('val', dls.valid_ds))}
     if any(bad.values()):   # dropped, never replaced (09_data): the run is on the readable photos only
         print(f"{name}: dropped {len(bad['train'])} unreadable training and {len(bad['val'])} validation file(s): "
               + ', '.join(list(bad['train']) + list(bad['val'])), file=sys.stderr)
     result = dict(model=name, params=count_params(net), config=config,
-                  data=dict(path=str(path), classes=len(dls.classes), class_names=list(dls.classes), n_train=len(dls.train_ds),
+                  data=dict(path=str(path), classes=len(dls.classes), class_names=list(dls.classes),
+                            n_train=len(dls.train_ds),
                             n_valid=len(dls.valid_ds), bad_files=bad),
                   recipe=dict(optimizer='AdamW', lr=lr, betas=[0.9, 0.999], weight_decay=wd, batch_size=bs,
                               schedule=f'cosine per epoch to 1e-5, T_max={epochs}; linear warm-up 0.001x->1x in epoch 0',
@@ -147,7 +154,8 @@ def train(model: str | nn.Module = 'filtervit_xs', # filtervit_xs, dropoutvit_xs
 def main(argv=None):
     "Console script `filtervit-train`."
     r = run_cli(train, 'filtervit-train', argv, skip=('cbs',))
-    if rank_distrib() == 0: print(json.dumps({k: r[k] for k in ('model', 'params', 'status', 'best_accuracy', 'best_epoch', 'train_img_s')}))
+    if rank_distrib() == 0:
+        print(json.dumps({k: r[k] for k in ('model', 'params', 'status', 'best_accuracy', 'best_epoch', 'train_img_s')}))
     if r['status'] == 'diverged': sys.exit(2)
 
 # %% ../nbs/10a_train.ipynb #72c360d8

@@ -21,7 +21,8 @@ __all__ = ['CLAIMS', 'paired_bootstrap', 'verdict', 'load_preds', 'correctness',
 def paired_bootstrap(a: np.ndarray, b: np.ndarray, n_boot: int = 10_000, seed: int = 0, chunk: int = 500) -> dict:
     "Difference of the means of `a` and `b` (seeds × photos: correctness, or any per-photo score, on the same photos), 95 % interval."
     a, b = np.atleast_2d(np.asarray(a, dtype=np.float32)), np.atleast_2d(np.asarray(b, dtype=np.float32))
-    if a.shape[1] != b.shape[1]: raise ValueError(f"paired_bootstrap: not the same photos ({a.shape[1]} vs {b.shape[1]})")
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"paired_bootstrap: not the same photos ({a.shape[1]} vs {b.shape[1]})")
     rng, n = np.random.default_rng(seed), a.shape[1]
     reps = []
     for start in range(0, n_boot, chunk):
@@ -33,7 +34,8 @@ def paired_bootstrap(a: np.ndarray, b: np.ndarray, n_boot: int = 10_000, seed: i
     reps = np.concatenate(reps)
     lo, hi = np.percentile(reps, [2.5, 97.5])
     mean = lambda v, *ax: v.mean(*ax, dtype=np.float64)
-    return dict(diff=float(mean(a) - mean(b)), lo=float(lo), hi=float(hi), acc_a=mean(a, 1).tolist(), acc_b=mean(b, 1).tolist())
+    return dict(diff=float(mean(a) - mean(b)), lo=float(lo), hi=float(hi), acc_a=mean(a, 1).tolist(),
+                acc_b=mean(b, 1).tolist())
 
 def verdict(lo: float, hi: float, direction: int = 1) -> str:
     "'holds' if the interval [lo, hi] excludes zero in the claimed `direction` (+1: A > B), 'refuted' if in the other, else 'not separable'."
@@ -54,7 +56,8 @@ def correctness(run_dirs, epoch: str | int = 'best') -> np.ndarray:
     for d in run_dirs:
         p = load_preds(d)
         if paths is None: paths = p['paths']
-        elif not np.array_equal(paths, p['paths']): raise ValueError(f"{d}: not evaluated on the same photos as {run_dirs[0]}")
+        elif not np.array_equal(paths, p['paths']):
+            raise ValueError(f"{d}: not evaluated on the same photos as {run_dirs[0]}")
         e = {'best': int(p['best_epoch']), 'last': int(p['last_epoch'])}.get(epoch, epoch)
         rows.append(p['preds'][e] == p['targets'])
     return np.stack(rows)
@@ -62,7 +65,8 @@ def correctness(run_dirs, epoch: str | int = 'best') -> np.ndarray:
 # %% ../nbs/16_verdicts.ipynb #f1243494
 def model_runs(results, model: str) -> list[Path]:
     "The finished runs (`<model>-s<seed>` with a `result.json`) of `model` under `results`, by seed."
-    return sorted((p.parent for p in Path(results).glob(f'{model}-s*/result.json')), key=lambda p: int(p.name.rsplit('-s', 1)[1]))
+    return sorted((p.parent for p in Path(results).glob(f'{model}-s*/result.json')),
+                  key=lambda p: int(p.name.rsplit('-s', 1)[1]))
 
 def _npz(run_dir, name: str) -> dict:
     f = Path(run_dir) / name
@@ -97,9 +101,11 @@ CLAIMS = (
          a=('filtervit_xs', ('ablation', 'top')), b=('filtervit_xs', ('ablation', 'random'))),
     dict(q='3', claim='... and beats the bottom-K pixels', paper='implied',
          a=('filtervit_xs', ('ablation', 'top')), b=('filtervit_xs', ('ablation', 'bottom'))),
-    dict(q='4', claim='deleting regions in mask order (first layer) hurts before random deletion', paper='Fig. 5, by eye',
+    dict(q='4', claim='deleting regions in mask order (first layer) hurts before random deletion',
+         paper='Fig. 5, by eye',
          a=('filtervit_xs', ('deletion', 0)), b=None),
-    dict(q='4', claim='revealing regions in mask order (first layer) helps before random revealing', paper='Fig. 5, by eye',
+    dict(q='4', claim='revealing regions in mask order (first layer) helps before random revealing',
+         paper='Fig. 5, by eye',
          a=('filtervit_xs', ('insertion', 0)), b=None),
 )
 
@@ -126,17 +132,20 @@ def claim_rows(results, claims=CLAIMS, n_boot: int = 10_000) -> list[dict]:
         r = paired_bootstrap(a, b, n_boot=n_boot)
         v = verdict(r['lo'], r['hi'])
         if c.get('equal_ok') and v == 'not separable': v = 'holds (equal within the interval)'
-        rows.append(dict(row, seeds=(na, nb_), a=r['acc_a'], b=r['acc_b'], diff=r['diff'], lo=r['lo'], hi=r['hi'], verdict=v))
+        rows.append(dict(row, seeds=(na, nb_), a=r['acc_a'], b=r['acc_b'], diff=r['diff'], lo=r['lo'], hi=r['hi'],
+                         verdict=v))
     return rows
 
 def verdict_markdown(rows: list[dict]) -> str:
     "The verdict table: A and B as mean ± sd over seeds (n), Δ with its 95 % interval, the verdict."
     ms = lambda v: f"{np.mean(v):.4f} ± {np.std(v, ddof=1):.4f} ({len(v)})" if len(v) > 1 else f"{v[0]:.4f} (1)"
-    lines = ["| q | claim | paper | A: mean ± sd (seeds) | B | Δ = A − B [95 % interval] | verdict |", "|---|---|---|---|---|---|---|"]
+    lines = ["| q | claim | paper | A: mean ± sd (seeds) | B | Δ = A − B [95 % interval] | verdict |",
+             "|---|---|---|---|---|---|---|"]
     for r in rows:
         if 'diff' not in r: lines.append(f"| {r['q']} | {r['claim']} | {r['paper']} | | | | {r['verdict']} |"); continue
         b = ms(r['b']) if r['seeds'][1] else '0'
-        lines.append(f"| {r['q']} | {r['claim']} | {r['paper']} | {ms(r['a'])} | {b} | {r['diff']:+.4f} [{r['lo']:+.4f}, {r['hi']:+.4f}] | {r['verdict']} |")
+        lines.append(f"| {r['q']} | {r['claim']} | {r['paper']} | {ms(r['a'])} | {b} | {r['diff']:+.4f} "
+                     f"[{r['lo']:+.4f}, {r['hi']:+.4f}] | {r['verdict']} |")
     return '\n'.join(lines)
 
 # %% ../nbs/16_verdicts.ipynb #4132e205
@@ -144,9 +153,12 @@ def plot_study(results, metric: str = 'accuracy', models=None, authors_csv=None,
     "Fig. 3 (`metric='accuracy'`), 4 (`'valid_loss'`) or 6 (`models=('filtervit_xs', 'dropoutvit_xs')`): mean of seeds, min–max band (seaborn)."
     models = models or sorted({p.name.rsplit('-s', 1)[0] for p in Path(results).glob('*-s*/history.csv')})
     theirs = read_authors_curves(authors_csv) if ax is None and authors_csv is not False else {}
-    if ax is None: fig, axs = plt.subplots(1, 2 if theirs else 1, figsize=(12 if theirs else 6.5, 4), squeeze=False); ax = axs[0, 0]
+    if ax is None:
+        fig, axs = plt.subplots(1, 2 if theirs else 1, figsize=(12 if theirs else 6.5, 4), squeeze=False)
+        ax = axs[0, 0]
     else: fig, axs = ax.figure, None
-    runs = {m: [read_history(d / 'history.csv') for d in model_runs(results, m) if (d / 'history.csv').exists()] for m in models}
+    runs = {m: [read_history(d / 'history.csv') for d in model_runs(results, m) if (d / 'history.csv').exists()]
+            for m in models}
     label = {m: f"{m} ({len(hs)} seed{'s' * (len(hs) > 1)})" for m, hs in runs.items() if hs}
     n = {m: min(len(h) for h in hs) for m, hs in runs.items() if hs}             # the epochs every seed has reached
     long = pd.DataFrame([dict(run=label[m], seed=s, epoch=r['epoch'], value=r[metric])
@@ -159,7 +171,8 @@ def plot_study(results, metric: str = 'accuracy', models=None, authors_csv=None,
     if theirs:
         key = {'accuracy': 'val_acc', 'valid_loss': 'val_loss'}[metric]
         for name, h in theirs.items():
-            axs[0, 1].plot([x['epoch'] for x in h], [x[key] for x in h], lw=2 if name == 'FilterMobileViT' else .9, label=name)
+            axs[0, 1].plot([x['epoch'] for x in h], [x[key] for x in h], lw=2 if name == 'FilterMobileViT' else .9,
+                           label=name)
         axs[0, 1].set(title="the authors' logs (img-100 subset 1, 120 epochs)", xlabel='epoch'); axs[0, 1].grid(alpha=.3)
         axs[0, 1].legend(fontsize=6)
     fig.tight_layout()
