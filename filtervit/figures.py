@@ -155,7 +155,8 @@ def make_figures(runs_dir, out='figures', bench_csv=None, photos=None, n_photos:
     "Figs. 3–6 and `summary.md` for a runs folder; returns the files written."
     out, runs_dir = Path(out), Path(runs_dir)
     if not runs_dir.is_dir(): raise FileNotFoundError(f"--runs {runs_dir} is not a folder")
-    if not read_runs(runs_dir): raise ValueError(f"--runs {runs_dir} holds no run (a sub-folder with a history.csv)")
+    runs = read_runs(runs_dir)
+    if not runs: raise ValueError(f"--runs {runs_dir} holds no run (a sub-folder with a history.csv)")
     if bench_csv is not None and not Path(bench_csv).is_file():
         raise FileNotFoundError(f"--bench {bench_csv} is not a file")
     if out.exists() and not out.is_dir(): raise FileExistsError(f"--out {out} is a file, not a folder")
@@ -169,7 +170,6 @@ def make_figures(runs_dir, out='figures', bench_csv=None, photos=None, n_photos:
     if not photos:
         print("Fig. 5 skipped: no photos given and ../shared/data not found (set FILTERVIT_SHARED_DATA)",
               file=sys.stderr)
-    runs = read_runs(runs_dir)
     if photos:
         for name in ('filtervit_xs', 'dropoutvit_xs'):   # the first trained run of each (an untrained model, titled so, if none)
             trained = [r['path'] for r in runs.values() if r['model'] == name and run_weights(r['path'])]

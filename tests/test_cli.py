@@ -23,10 +23,6 @@ def test_train_help_documents_every_option():
                 '--seed', '--device'):
         assert opt in out, opt
 
-def test_help_shows_each_default_once():
-    out = run(BIN / 'filtervit-train', '--help').stdout
-    assert out.count('(default: 224)') == 1 and '(default: None)' not in out
-
 @pytest.mark.parametrize('args,flag', [(['--epochs', '0'], '--epochs'), (['--epochs', '-1'], '--epochs'),
                                        (['--limit-per-class', '0'], '--limit-per-class'),
                                        (['--val-limit-per-class', '0'], '--val-limit-per-class')])
