@@ -117,7 +117,9 @@ def train(model: str | nn.Module = 'filtervit_xs', # filtervit_xs, dropoutvit_xs
     net = create_model(model, dls.c, img_size=img_size, **kw) if isinstance(model, str) else model
     out.mkdir(parents=True, exist_ok=True)
     start = 0 if state is None else state['epoch'] + 1
-    if state is not None: net.load_state_dict(state['model']); trim_history(out / 'history.csv', start)
+    if state is not None:
+        net.load_state_dict(state['model'])
+        if rank == 0: trim_history(out / 'history.csv', start)   # the log's writer only: ranks must not race on it
     net = net.to(dev)
     if dev.type == 'cuda': net = net.to(memory_format=torch.channels_last)
     learn = recipe_learner(dls, net, out, config, lr, wd, seed, state, rank, world, fp16=dev.type == 'cuda', cbs=cbs)

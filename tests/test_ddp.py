@@ -50,8 +50,10 @@ def test_two_processes_train_once_and_validate_like_one(tmp_path):
     np.testing.assert_allclose(saved['last_logits'].astype(np.float32), logits.numpy(), rtol=2e-3, atol=2e-3)   # float16 in the file
 
 def test_a_killed_two_process_run_resumes(tmp_path):
+    # three epochs, killed as soon as epoch 0's checkpoint exists: on a loaded machine the kill may land an epoch late,
+    # and the resumed job must then finish what is left (possibly nothing) all the same
     run = tmp_path / 'run'
-    p = torchrun(run, '--epochs', '2', wait=False)
+    p = torchrun(run, '--epochs', '3', wait=False)
     t0 = time.time()
     while not (run / 'checkpoint.pth').exists():                         # epoch 0 is saved ...
         assert p.poll() is None, p.stdout.read()[-3000:]
@@ -59,8 +61,16 @@ def test_a_killed_two_process_run_resumes(tmp_path):
         time.sleep(0.2)
     os.killpg(p.pid, signal.SIGKILL); p.wait()                            # ... and the whole job is killed in epoch 1
     assert not (run / 'result.json').exists()
-    r = torchrun(run, '--epochs', '2', '--resume')
-    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    r = torchrun(run, '--epochs', '3', '--resume')
+    errors = [l for l in (r.stdout + r.stderr).splitlines() if 'filtervit-train: error' in l]   # rank 0's, if any
+    assert r.returncode == 0, '\n'.join(errors) + r.stdout[-3000:] + r.stderr[-3000:]
     res = json.loads((run / 'result.json').read_text())
-    assert (res['status'], res['epochs_done'], res['processes']) == ('completed', 2, 2)
-    assert [l.split(',')[0] for l in (run / 'history.csv').read_text().splitlines()] == ['epoch', '0', '1']
+    assert (res['status'], res['epochs_done'], res['processes']) == ('completed', 3, 2)
+    assert [l.split(',')[0] for l in (run / 'history.csv').read_text().splitlines()] == ['epoch', '0', '1', '2']
+    # killed after its last checkpoint but before result.json: a resume has nothing to train, and both ranks go straight
+    # to the end (before rank 0 alone trimmed the log, the two raced on it here and one died with FileNotFoundError)
+    log = (run / 'history.csv').read_text()
+    (run / 'result.json').unlink()
+    r = torchrun(run, '--epochs', '3', '--resume')
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    assert json.loads((run / 'result.json').read_text())['status'] == 'completed' and (run / 'history.csv').read_text() == log
