@@ -6,12 +6,11 @@
 from __future__ import annotations
 import json, os, shutil
 from pathlib import Path
-from .core import run_cli
 import numpy as np
 import torch
 from torch.utils.data import DataLoader
 from safetensors.torch import save_file
-from .core import OURS
+from .core import OURS, run_cli
 from .data import ImageFolderDataset, val_transforms
 from .train import train, create_model
 from .interpret import ablation_preds, deletion_insertion_photos
@@ -160,8 +159,7 @@ def reproduce(out: str = 'runs/reproduce',      # output folder of this run (not
               val_limit_per_class=val_limit_per_class,
               out=run, resume=(run / 'checkpoint.pth').exists(), seed=seed, progress=progress)
     text = (f"This run: Imagenette2-224, {limit_per_class} train / {val_limit_per_class} val photos per class, "
-            f"{img_size} px, "
-            f"{epochs} epochs, batch {bs}, seed {seed}.\n\n{summary_table(read_results(out))}\n")
+            f"{img_size} px, {epochs} epochs, batch {bs}, seed {seed}.\n\n{summary_table(read_results(out))}\n")
     committed = [r for r in read_results(study_results) if r['model'] in models]
     text += (f"\nThe committed study ({study_results}: all photos, {committed[0]['config']['epochs']} "
              f"epochs):\n\n{summary_table(committed)}\n"

@@ -115,7 +115,6 @@ def train(model: str | nn.Module = 'filtervit_xs', # filtervit_xs, dropoutvit_xs
     torch.manual_seed(seed)
     kw = {k: v for k, v in dict(eval_selection=eval_selection, sampling=sampling).items() if v is not None}
     net = create_model(model, dls.c, img_size=img_size, **kw) if isinstance(model, str) else model
-    out.mkdir(parents=True, exist_ok=True)
     start = 0 if state is None else state['epoch'] + 1
     if state is not None:
         net.load_state_dict(state['model'])
