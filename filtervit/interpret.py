@@ -19,9 +19,10 @@ from .select import index_mask
 from .filter_attention import SELECTIONS
 
 # %% auto #0
-__all__ = ['region_scores', 'apply_regions', 'deletion_insertion', 'predict', 'ablation_preds', 'deletion_insertion_photos',
-           'curve_areas', 'selection_grid', 'jaccard', 'selection_overlaps', 'interpretability_report', 'interpret',
-           'main', 'explorer_panel', 'safe_upload_name', 'explorer_models', 'explorer']
+__all__ = ['region_scores', 'apply_regions', 'deletion_insertion', 'predict', 'ablation_preds', 'centre_order',
+           'deletion_insertion_photos', 'curve_areas', 'selection_grid', 'jaccard', 'selection_overlaps',
+           'interpretability_report', 'interpret', 'main', 'explorer_panel', 'safe_upload_name', 'explorer_models',
+           'explorer']
 
 # %% ../nbs/14_interpret.ipynb #3a230b7a
 def region_scores(importance: torch.Tensor, img_size: int, patch: int) -> torch.Tensor:
@@ -91,10 +92,16 @@ def ablation_preds(model: nn.Module, dl, seed: int = 0) -> dict[str, np.ndarray]
         for b, m in zip(blocks, before): setattr(b, 'selection' if filter_model else 'eval_selection', m)
     return out
 
+def centre_order(grid: int) -> torch.Tensor:
+    "The regions of a `grid`×`grid` partition (row-major), nearest to the image centre first (ties in row-major order)."
+    r = torch.arange(grid, dtype=torch.float32) - (grid - 1) / 2
+    d = (r[:, None] ** 2 + r[None, :] ** 2).flatten()
+    return torch.sort(d, stable=True).indices
+
 @torch.no_grad()
 def deletion_insertion_photos(model: nn.Module, dl, fractions=(0.0, 0.2, 0.4, 0.6, 0.8, 1.0), grid: int = 14,
                               n_random: int = 1, seed: int = 0) -> dict[str, np.ndarray]:
-    "Per photo (P×F): correctness after deleting / inserting regions in each layer's mask order and in random orders."
+    "Per photo (P×F): correctness after deleting / inserting regions in each layer's mask order, random orders, centre first."
     model.eval()
     g, R, acc = torch.Generator().manual_seed(seed), grid * grid, {}
     ns = [round(f * R) for f in fractions]
@@ -108,6 +115,7 @@ def deletion_insertion_photos(model: nn.Module, dl, fractions=(0.0, 0.2, 0.4, 0.
         orders = {f'layer{l}': region_scores(s['importance'], x.shape[-1], patch).argsort(dim=1, descending=True)
                   for l, s in enumerate(sels)}
         randoms = [torch.rand(x.shape[0], R, generator=g).argsort(dim=1) for _ in range(n_random)]
+        orders['centre'] = centre_order(grid).expand(x.shape[0], R)
         ok = lambda o, n, mode: (model(apply_regions(x, o, n, patch, mode)).argmax(1) == y).float()
         for mode in ('delete', 'insert'):
             for name, o in orders.items():
@@ -116,11 +124,12 @@ def deletion_insertion_photos(model: nn.Module, dl, fractions=(0.0, 0.2, 0.4, 0.
                 torch.stack([torch.stack([ok(o, n, mode) for o in randoms]).mean(0) for n in ns], 1))
     return dict({k: torch.cat(v).numpy() for k, v in acc.items()}, fractions=np.array(fractions, dtype=np.float32))
 
-def curve_areas(di: dict, layer: int) -> tuple[np.ndarray, np.ndarray]:
-    "Per-photo deletion and insertion areas of `layer` against the random order (> 0: the mask does better than chance)."
+def curve_areas(di: dict, layer: int, baseline: str = 'random') -> tuple[np.ndarray, np.ndarray]:
+    "Per-photo deletion and insertion areas of `layer` against the `baseline` order, 'random' or 'centre' (> 0: the mask does better)."
+    if f'delete_{baseline}' not in di: raise KeyError(f"curve_areas: no '{baseline}' curves (recompute deletion.npz)")
     area = lambda a, b: np.trapezoid(a - b, di['fractions'], axis=1)
-    return (area(di['delete_random'], di[f'delete_layer{layer}']),
-            area(di[f'insert_layer{layer}'], di['insert_random']))
+    return (area(di[f'delete_{baseline}'], di[f'delete_layer{layer}']),
+            area(di[f'insert_layer{layer}'], di[f'insert_{baseline}']))
 
 # %% ../nbs/14_interpret.ipynb #37feccd8
 def selection_grid(sel: dict, grid: int = 28) -> torch.Tensor:

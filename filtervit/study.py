@@ -44,30 +44,36 @@ def finished(run_dir) -> bool:
     return f.exists() and json.loads(f.read_text()).get('status') == 'completed'
 
 # %% ../nbs/15_study.ipynb #25a1dac1
-def post_evaluate(run_dir, data=None, n_interpret: int = INTERPRET_PHOTOS, bs: int = 64, seed: int = 0) -> list[Path]:
-    "Write `model.safetensors`, `ablation.npz` and (FilterViT) `deletion.npz` for a finished run of ours; the files written."
+def post_evaluate(run_dir, data=None, n_interpret: int = INTERPRET_PHOTOS, bs: int = 64, seed: int = 0,
+                  files=('model.safetensors',) + POST_FILES) -> list[Path]:
+    "Write `files` (`model.safetensors`, `ablation.npz`, FilterViT's `deletion.npz`) for a finished run of ours; the `.npz` files written."
     run = Path(run_dir)
+    unknown = set(files) - {'model.safetensors', *POST_FILES}
+    if unknown: raise ValueError(f"post_evaluate: unknown files {sorted(unknown)}")
     res = json.loads((run / 'result.json').read_text())
     if res['model'] not in OURS: return []
     cfg = res['config']
     kw = {k: cfg[k] for k in ('eval_selection', 'sampling') if cfg.get(k) is not None}
     model = create_model(res['model'], res['data']['classes'], cfg['img_size'], **kw)
     model.load_state_dict(torch.load(run / 'best.pth', map_location='cpu', weights_only=True))
-    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, run / 'model.safetensors',
-              metadata=dict(model=res['model'], img_size=str(cfg['img_size']), num_classes=str(res['data']['classes'])))
+    if 'model.safetensors' in files:
+        save_file({k: v.contiguous() for k, v in model.state_dict().items()}, run / 'model.safetensors',
+                  metadata=dict(model=res['model'], img_size=str(cfg['img_size']), num_classes=str(res['data']['classes'])))
     val = Path(data or res['data']['path']) / 'val'
     ds = ImageFolderDataset(val, val_transforms(cfg['img_size']))
     rel = lambda d: np.array([str(Path(p).relative_to(val)) for p, _ in d.samples])
     with np.load(run / 'preds.npz') as z: committed = z['paths']
     if not np.array_equal(rel(ds), committed):
         raise ValueError(f"{val}: not the photos {run / 'preds.npz'} was evaluated on")
-    written = [run / 'ablation.npz']
-    np.savez_compressed(written[0], paths=committed, **ablation_preds(model, DataLoader(ds, bs), seed))
-    if model.attn == 'filter':
+    written = []
+    if 'ablation.npz' in files:
+        written.append(run / 'ablation.npz')
+        np.savez_compressed(written[-1], paths=committed, **ablation_preds(model, DataLoader(ds, bs), seed))
+    if model.attn == 'filter' and 'deletion.npz' in files:
         sub = ImageFolderDataset(val, val_transforms(cfg['img_size']),
                                  limit_per_class=max(1, n_interpret // res['data']['classes']))
         written.append(run / 'deletion.npz')
-        np.savez_compressed(written[1], paths=rel(sub), targets=np.array(sub.targets, dtype=np.int16),
+        np.savez_compressed(written[-1], paths=rel(sub), targets=np.array(sub.targets, dtype=np.int16),
                             **deletion_insertion_photos(model, DataLoader(sub, bs), seed=seed))
     return written
 

@@ -81,8 +81,9 @@ def photo_scores(run_dirs, what) -> np.ndarray:
     for d in run_dirs:
         if kind == 'ablation':
             z = _npz(d, 'ablation.npz'); rows.append(z[arg] == z['targets'])
-        elif kind in ('deletion', 'insertion'):
-            rows.append(curve_areas(_npz(d, 'deletion.npz'), arg)[kind == 'insertion'])
+        elif kind in ('deletion', 'insertion'):   # arg: a layer (against the random order) or (layer, 'centre')
+            layer, base = arg if isinstance(arg, tuple) else (arg, 'random')
+            rows.append(curve_areas(_npz(d, 'deletion.npz'), layer, base)[kind == 'insertion'])
         else: raise ValueError(f"photo_scores: unknown score {what!r}")
     return np.stack(rows)
 
@@ -107,6 +108,10 @@ CLAIMS = (
     dict(q='4', claim='revealing regions in mask order (first layer) helps before random revealing',
          paper='Fig. 5, by eye',
          a=('filtervit_xs', ('insertion', 0)), b=None),
+    dict(q='4', claim='... deleting in mask order hurts before deleting from the centre outwards', paper='Fig. 5, by eye',
+         a=('filtervit_xs', ('deletion', (0, 'centre'))), b=None),
+    dict(q='4', claim='... revealing in mask order helps before revealing from the centre outwards', paper='Fig. 5, by eye',
+         a=('filtervit_xs', ('insertion', (0, 'centre'))), b=None),
 )
 
 def _side(results, side):
