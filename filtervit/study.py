@@ -89,6 +89,7 @@ def study(results: str = 'runs/study-imagenette-112', # folder of the finished r
           limit_per_class: int = None, # training photos per class (default: all)
           val_limit_per_class: int = None, # validation photos per class (default: all)
           progress: bool = False,      # fastai's progress bars
+          threads: int = None,         # CPU threads (see filtervit-train; default: torch's own, one per core)
           grid=STUDY_GRID) -> list[dict]: # (model, seed) pairs (from Python)
     "Train every run of the grid that has no finished result, resuming interrupted ones; copy each finished run's small files."
     results = Path(results)
@@ -105,7 +106,7 @@ def study(results: str = 'runs/study-imagenette-112', # folder of the finished r
         print(f"{name}: {'resuming' if resume else 'starting'} in {run}", flush=True)
         r = train(model, data, epochs, bs, img_size=img_size, limit_per_class=limit_per_class,
                   val_limit_per_class=val_limit_per_class, out=run, resume=resume, seed=seed, data_dir=data_dir,
-                  progress=progress)
+                  progress=progress, threads=threads)
         print(f"{name}: {r['status']}, best accuracy {r['best_accuracy']} (epoch {r['best_epoch']}), "
               f"{r['train_img_s']} train img/s", flush=True)
         if r['status'] != 'completed': raise RuntimeError(f"{name} {r['status']}: {r['message']} (see {run})")

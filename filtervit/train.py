@@ -4,7 +4,7 @@
 
 # %% ../nbs/10a_train.ipynb #b340287f
 from __future__ import annotations
-import contextlib, json, math, os, platform, sys, warnings
+import contextlib, json, math, os, platform, sys, time, warnings
 from pathlib import Path
 import numpy as np
 import torch
@@ -19,7 +19,8 @@ from .recipe import recipe_learner, read_history, trim_history, start_processes
 from fastai.torch_core import num_distrib, rank_distrib
 
 # %% auto #0
-__all__ = ['create_model', 'resolve_data', 'check_positive', 'load_checkpoint', 'train', 'main']
+__all__ = ['create_model', 'resolve_data', 'cpu_busy_elsewhere', 'busy_cpu_note', 'check_positive', 'load_checkpoint', 'train',
+           'main']
 
 # %% ../nbs/10a_train.ipynb #526929af
 def create_model(name: str, num_classes: int, img_size: int = 224, **kwargs) -> nn.Module:
@@ -38,6 +39,24 @@ def resolve_data(data: str, data_dir=None, download: bool = False) -> Path:
         build_img100(imagenet, dest, int(subset))
         return dest
     return Path(data)
+
+# %% ../nbs/10a_train.ipynb #ab4e48ed
+def cpu_busy_elsewhere(window: float = 0.5) -> float | None:
+    "Fraction of the machine's CPU time used over `window` seconds while this process sleeps: the others' share (Linux; else None)."
+    def ticks():
+        with open('/proc/stat') as f: v = [int(x) for x in f.readline().split()[1:9]]
+        return sum(v) - v[3] - v[4], sum(v)   # busy (all but idle and iowait), total, in clock ticks of all cores
+    try:
+        busy0, total0 = ticks(); time.sleep(window); busy1, total1 = ticks()
+    except (OSError, ValueError, IndexError): return None
+    return (busy1 - busy0) / max(total1 - total0, 1)
+
+def busy_cpu_note(busy: float | None, threads: int, cores: int = None) -> str | None:
+    "A warning when other processes use half a core or more (`busy` from `cpu_busy_elsewhere`); None when the CPU is free or unknown."
+    cores = cores or os.cpu_count() or 1
+    if busy is None or busy * cores < 0.5: return None
+    return (f"other processes already use {busy * cores:.1f} of this machine's {cores} cores: this run's {threads} "
+            f"thread(s) share them, so it trains slower and its img/s is not this machine's (see --threads)")
 
 # %% ../nbs/10a_train.ipynb #4754989a
 def _device(device: str) -> torch.device:
@@ -79,6 +98,7 @@ def train(model: str | nn.Module = 'filtervit_xs', # filtervit_xs, dropoutvit_xs
           seed: int = 0,                 # seed of the initialisation, the data order and the augmentation
           device: str = 'auto',          # 'auto', 'cpu', 'cuda' or 'cuda:N'
           num_workers: int = None,       # data loader workers (default: 0 on CPU, up to 8 with CUDA)
+          threads: int = None,           # CPU threads of this run (torch.set_num_threads; default: torch's own, one per core)
           data_dir: str = None,          # where datasets are extracted or built (default: $FILTERVIT_DATA, else fastai's data folder)
           eval_selection: str = None,    # DropoutViT at evaluation: 'fixed' positions (the default) or 'random' (the authors')
           sampling: str = None,          # DropoutViT's random sets: 'batch' (one per forward pass, the authors', the default) or 'sample'
@@ -88,17 +108,20 @@ def train(model: str | nn.Module = 'filtervit_xs', # filtervit_xs, dropoutvit_xs
           cbs=()) -> dict:               # extra fastai callbacks (from Python)
     "Train a model with the recipe of the paper's Table I; write the log, checkpoints, predictions and `result.json` to `out`."
     check_positive(epochs=epochs, bs=bs, lr=lr, img_size=img_size, limit_per_class=limit_per_class,
-                   val_limit_per_class=val_limit_per_class)
+                   val_limit_per_class=val_limit_per_class, threads=threads)
     if not (wd >= 0 and math.isfinite(wd)): raise ValueError(f"--wd must be a non-negative number, got {wd}")
     out = Path(out); dev = _device(device)
     if dev.type == 'cuda' and num_distrib() > 1:
         dev = torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0))); torch.cuda.set_device(dev)
     if out.exists() and not out.is_dir(): raise FileExistsError(f"--out {out} is a file, not a folder")
     path = resolve_data(data, data_dir, download)
+    name = model if isinstance(model, str) else type(model).__name__
+    if threads: torch.set_num_threads(threads)
+    busy = cpu_busy_elsewhere() if dev.type == 'cpu' and num_distrib() <= 1 else None   # torchrun's CPU ranks share by design
+    if note := busy_cpu_note(busy, torch.get_num_threads()): print(f"{name}: {note}", file=sys.stderr)
     rank, world, started = start_processes(dev)   # under torchrun: DDP, rank 0 writes
     dls = image_dataloaders(path, img_size, bs, limit_per_class, val_limit_per_class, num_workers, seed,
                             pin_memory=dev.type == 'cuda')
-    name = model if isinstance(model, str) else type(model).__name__
     kept = keep_memory and dev.type == 'cpu' and keep_freed_memory()
     if keep_memory and dev.type == 'cpu' and not kept:
         print(f"{name}: --keep-memory has no effect: the C library is not glibc", file=sys.stderr)
@@ -135,7 +158,8 @@ def train(model: str | nn.Module = 'filtervit_xs', # filtervit_xs, dropoutvit_xs
                               schedule=f'cosine per epoch to 1e-5, T_max={epochs}; linear warm-up 0.001x->1x in epoch 0',
                               loss='cross-entropy', mixed_precision=dev.type == 'cuda'),
                   device=str(dev) if dev.type != 'cuda' else torch.cuda.get_device_name(dev),
-                  threads=torch.get_num_threads(), processes=world, keep_memory=kept, torch=torch.__version__, platform=platform.platform())
+                  threads=torch.get_num_threads(),
+                  cpu_busy_elsewhere=None if busy is None else round(busy, 3), processes=world, keep_memory=kept, torch=torch.__version__, platform=platform.platform())
     if start < epochs:
         with contextlib.ExitStack() as stack, warnings.catch_warnings():
             if not progress: stack.enter_context(learn.no_bar()); stack.enter_context(learn.no_logging())
