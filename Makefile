@@ -32,8 +32,10 @@ reproduce: setup
 	$(BIN)/filtervit-reproduce --out runs/reproduce
 
 ## The study (hours): every run of the grid not yet in runs/study-imagenette-112, resuming from ~/.cache/filtervit.
+## STUDY_ARGS passes flags on, e.g. two sittings side by side on 2 cores (after `make setup`):
+##   make study STUDY_ARGS="--runs filtervit_xs-s2 --threads 1" & make study STUDY_ARGS="--runs dropoutvit_xs-s2 --threads 1"
 study: setup
-	$(BIN)/filtervit-study --results runs/study-imagenette-112
+	$(BIN)/filtervit-study --results runs/study-imagenette-112 $(STUDY_ARGS)
 
 ## The notebooks in JupyterLab, on this machine only (open the printed link; the explorer is at the end of 14_interpret).
 lab: setup
