@@ -156,7 +156,8 @@ def verdict_markdown(rows: list[dict]) -> str:
 # %% ../nbs/16_verdicts.ipynb #4132e205
 def plot_study(results, metric: str = 'accuracy', models=None, authors_csv=None, ax=None, title: str = ''):
     "Fig. 3 (`metric='accuracy'`), 4 (`'valid_loss'`) or 6 (`models=('filtervit_xs', 'dropoutvit_xs')`): mean of seeds, min–max band (seaborn)."
-    models = models or sorted({p.name.rsplit('-s', 1)[0] for p in Path(results).glob('*-s*/history.csv')})
+    found = sorted({p.parent.name.rsplit('-s', 1)[0] for p in Path(results).glob('*-s*/history.csv')})
+    models, colour = models or found, {m: f'C{i}' for i, m in enumerate(found)}   # one colour per model in every panel
     theirs = read_authors_curves(authors_csv) if ax is None and authors_csv is not False else {}
     if ax is None:
         fig, axs = plt.subplots(1, 2 if theirs else 1, figsize=(12 if theirs else 6.5, 4), squeeze=False)
@@ -170,7 +171,7 @@ def plot_study(results, metric: str = 'accuracy', models=None, authors_csv=None,
                          for m, hs in runs.items() if hs for s, h in enumerate(hs) for r in h[:n[m]]])
     if len(long):   # seaborn: the mean of the seeds, the band from the lowest to the highest seed (percentile interval 100)
         sns.lineplot(long, x='epoch', y='value', hue='run', errorbar=('pi', 100), marker='o', markersize=4, ax=ax,
-                     palette=[f'C{i}' for i, m in enumerate(models) if m in label], hue_order=list(label.values()))
+                     palette=[colour[m] for m in models if m in label], hue_order=list(label.values()))
     ax.set(xlabel='epoch', ylabel=f"validation {metric.replace('valid_', '')}", title=title or f"{Path(results).name}")
     ax.grid(alpha=.3); ax.legend(fontsize=7)
     if theirs:
