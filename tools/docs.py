@@ -30,7 +30,7 @@ def clean_notebook(path: Path) -> dict:
             c = dict(cell_type='markdown', metadata={}, source=f"# {nb['metadata']['title']}\n\n*{meta.get('description', '')}*")
         if c['cell_type'] == 'markdown':   # ```mermaid blocks become diagrams drawn by the vendored mermaid (diagrams.js)
             c['source'] = re.sub(r'```mermaid\n(.*?)```', lambda m: f'<div class="fv-diagram">\n{html.escape(m.group(1))}</div>',
-                                 ''.join(c['source']), flags=re.S)
+                                 ''.join(c['source']), flags=re.S).replace('](../figures/', '](figures/')   # copied by build()
         if c['cell_type'] == 'code':
             src = ''.join(c['source'])
             d = directives(src)
@@ -96,6 +96,7 @@ def build() -> int:
         proc_nbs(force=True, n_workers=0)
     shutil.rmtree(SRC, ignore_errors=True); (SRC / 'docs').mkdir(parents=True)
     assets = vendor_assets(SRC / 'docs' / 'assets')
+    shutil.copytree(ROOT / 'figures', SRC / 'docs' / 'figures')   # the charts that pages show from ../figures/
     nav = []
     for p in sorted((ROOT / '_proc').glob('*.ipynb'), key=lambda p: (p.name != 'index.ipynb', p.name)):
         nb = clean_notebook(p)

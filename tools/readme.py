@@ -1,6 +1,6 @@
 """Write README.md from nbs/index.ipynb (nbdev's convention) without quarto.
 
-Markdown cells are copied as they are; visible code cells become ```python blocks followed by their text output.
+Markdown cells are copied as they are (image links into ../figures/ made relative to the repository root); visible code cells become ```python blocks followed by their text output.
 Cells with a `#| hide` directive are left out; `#| echo: false` cells show their output only (as Markdown). `--check` exits 1 when README.md is stale.
 """
 import json, sys
@@ -15,7 +15,7 @@ def render(nb_path: Path) -> str:
         lines = src.splitlines()
         directives = [l for l in lines if l.startswith('#|')]
         if any(d.split()[1:2] == ['hide'] for d in directives): continue
-        if cell['cell_type'] == 'markdown': parts.append(src); continue
+        if cell['cell_type'] == 'markdown': parts.append(src.replace('](../figures/', '](figures/')); continue   # paths from the repository root
         code = '\n'.join(l for l in lines if not l.startswith('#|')).strip()
         echo = not any(d.replace(' ', '') in ('#|echo:false', '#|echo:False') for d in directives)
         if code and echo: parts.append(f"```python\n{code}\n```")
