@@ -17,8 +17,9 @@ from .interpret import ablation_preds, deletion_insertion_photos
 
 # %% auto #0
 __all__ = ['STUDY_IMG_SIZE', 'STUDY_EPOCHS', 'STUDY_BS', 'STUDY_GRID', 'RESULT_FILES', 'POST_FILES', 'INTERPRET_PHOTOS',
-           'REPRO_MODELS', 'run_name', 'post_files', 'default_work_dir', 'finished', 'post_evaluate', 'study',
-           'study_main', 'summary_table', 'read_results', 'reproduce', 'reproduce_main']
+           'REPRO_MODELS', 'run_name', 'post_files', 'default_work_dir', 'finished', 'post_evaluate',
+           'publish_best_weights', 'study', 'study_main', 'summary_table', 'read_results', 'reproduce',
+           'reproduce_main']
 
 # %% ../nbs/15_study.ipynb #f8277dd4
 STUDY_IMG_SIZE, STUDY_EPOCHS, STUDY_BS = 112, 10, 64
@@ -78,6 +79,26 @@ def post_evaluate(run_dir, data=None, n_interpret: int = INTERPRET_PHOTOS, bs: i
     return written
 
 # %% ../nbs/15_study.ipynb #7105680c
+def publish_best_weights(results, work, grid=STUDY_GRID) -> dict:
+    "For each model whose seeds in `grid` have all finished: keep the weights of the seed of highest best accuracy in `results`, and only those."
+    results, work, chosen = Path(results), Path(work), {}
+    for model in dict.fromkeys(m for m, _ in grid):
+        names = [run_name(m, s) for m, s in grid if m == model]
+        if not all(finished(results / n) for n in names) or not list(results.glob(f'{model}-s*/model.safetensors')):
+            continue            # seeds still to run, or a model whose weights the study does not commit (the baselines)
+        acc = {n: json.loads((results / n / 'result.json').read_text())['best_accuracy'] for n in names}
+        best = max(names, key=lambda n: (acc[n], -names.index(n)))        # a tie goes to the earlier seed
+        if not (results / best / 'model.safetensors').exists():
+            src = work / best / 'model.safetensors'
+            if not src.exists(): raise FileNotFoundError(
+                f"{best} is the best {model} ({acc[best]:.4f}) but {src} is gone: run post_evaluate({work / best}) "
+                f"from its best.pth, or keep the weights committed now")
+            shutil.copy2(src, results / best / 'model.safetensors')
+        for n in names:
+            if n != best: (results / n / 'model.safetensors').unlink(missing_ok=True)
+        chosen[model] = best
+    return chosen
+
 def study(results: str = 'runs/study-imagenette-112', # folder of the finished runs' small files (committed)
           work: str = None,            # folder of the runs' checkpoints (default: $FILTERVIT_CACHE or ~/.cache/filtervit, + the results' name)
           runs: str = None,            # only these runs, comma-separated (e.g. 'filtervit_xs-s0,mobilevit_s-s0'; default: the whole grid)
@@ -117,8 +138,9 @@ def study(results: str = 'runs/study-imagenette-112', # folder of the finished r
         for f in RESULT_FILES + POST_FILES:
             if (run / f).exists(): shutil.copy2(run / f, results / name / f)
         if (run / 'model.safetensors').exists() and not list(results.glob(f'{model}-s*/model.safetensors')):
-            shutil.copy2(run / 'model.safetensors', results / name / 'model.safetensors')   # the first seed's weights: Fig. 5, the explorer
+            shutil.copy2(run / 'model.safetensors', results / name / 'model.safetensors')   # the first seed's weights, until the best is known
         done.append(r)
+    publish_best_weights(results, work, grid)
     return done
 
 def study_main(argv=None):
