@@ -14,8 +14,8 @@ from fastcore.script import Param, store_true
 from .core import OURS, run_cli
 
 # %% auto #0
-__all__ = ['WEIGHTS', 'run_weights', 'load_weights', 'load_run_model', 'export_onnx', 'onnx_ops', 'ort_session', 'ort_logits',
-           'compare_onnx', 'export', 'main']
+__all__ = ['WEIGHTS', 'run_weights', 'trained_run', 'load_weights', 'load_run_model', 'export_onnx', 'onnx_ops', 'ort_session',
+           'ort_logits', 'compare_onnx', 'export', 'main']
 
 # %% ../nbs/11_deploy.ipynb #2db11736
 WEIGHTS = ('best.pth', 'model.safetensors')   # a run's best epoch; the study commits the second
@@ -23,6 +23,12 @@ WEIGHTS = ('best.pth', 'model.safetensors')   # a run's best epoch; the study co
 def run_weights(run_dir) -> Path | None:
     "The trained weights of a run folder (`best.pth`, else `model.safetensors`), or None."
     return next((Path(run_dir) / f for f in WEIGHTS if (Path(run_dir) / f).exists()), None)
+
+def trained_run(folder, model: str) -> Path | None:
+    "The first run of `model` in `folder` (`<model>`, then `<model>-s<seed>` by seed) with `result.json` and weights, or None."
+    seed = lambda p: p.name[len(model) + 2:]
+    seeds = sorted((p for p in Path(folder).glob(f'{model}-s*') if seed(p).isdigit()), key=lambda p: int(seed(p)))
+    return next((r for r in [Path(folder) / model, *seeds] if (r / 'result.json').exists() and run_weights(r)), None)
 
 def load_weights(model: torch.nn.Module, path) -> torch.nn.Module:
     "Load a state dict from `path` (`.safetensors`, or a `.pth` of tensors only: `weights_only=True`) into `model`, strictly."

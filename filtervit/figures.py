@@ -14,7 +14,7 @@ import filtervit.models  # registers our models with timm
 from .data import load_rgb, val_transforms, shared_data_dir
 from .bench import read_paper_table
 from .core import run_cli, OURS
-from .deploy import load_run_model, run_weights
+from .deploy import load_run_model, run_weights, trained_run
 
 # %% auto #0
 __all__ = ['BOLD', 'read_runs', 'read_authors_curves', 'plot_curves', 'plot_dropout_vs_filter', 'photo_batch', 'draw_selection',

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 import matplotlib.pyplot as plt
 from .data import image_dataloaders, shared_data_dir
-from .deploy import load_run_model, run_weights, WEIGHTS
+from .deploy import load_run_model, run_weights, trained_run, WEIGHTS
 from .figures import photo_batch, draw_selection
 from .core import run_cli
 from .select import index_mask
@@ -250,8 +250,7 @@ def explorer_models(study='../runs/study-imagenette-112', user='../runs/reproduc
     "({'FilterViT': m, 'DropoutViT': m}, {name: which weights}, class names): the study's committed weights, else `user`'s run, else untrained."
     models, desc, classes = {}, {}, None
     for name, arch in (('FilterViT', 'filtervit_xs'), ('DropoutViT', 'dropoutvit_xs')):
-        runs = sorted(Path(study).glob(f'{arch}-s*')) + [Path(user) / arch]
-        run = next((r for r in runs if (r / 'result.json').exists() and run_weights(r)), None)
+        run = trained_run(study, arch) or trained_run(user, arch)
         models[name], d = load_run_model(run, arch)
         desc[name] = f"{d} [{run_weights(run)}]" if run else f"{d}: no trained run in {study} or {user}"
         if run and classes is None: classes = json.loads((run / 'result.json').read_text())['data'].get('class_names')

@@ -87,7 +87,7 @@ def publish_best_weights(results, work, grid=STUDY_GRID) -> dict:
         if not all(finished(results / n) for n in names) or not list(results.glob(f'{model}-s*/model.safetensors')):
             continue            # seeds still to run, or a model whose weights the study does not commit (the baselines)
         acc = {n: json.loads((results / n / 'result.json').read_text())['best_accuracy'] for n in names}
-        best = max(names, key=lambda n: (acc[n], -names.index(n)))        # a tie goes to the earlier seed
+        best = max(names, key=acc.get)                                   # the first of equals: a tie goes to the earlier seed
         if not (results / best / 'model.safetensors').exists():
             src = work / best / 'model.safetensors'
             if not src.exists(): raise FileNotFoundError(
