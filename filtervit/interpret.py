@@ -21,8 +21,8 @@ from .filter_attention import SELECTIONS
 # %% auto #0
 __all__ = ['region_scores', 'apply_regions', 'deletion_insertion', 'predict', 'ablation_preds', 'centre_order',
            'deletion_insertion_photos', 'curve_areas', 'selection_grid', 'jaccard', 'selection_overlaps',
-           'interpretability_report', 'interpret', 'main', 'explorer_panel', 'safe_upload_name', 'explorer_models',
-           'explorer']
+           'chance_overlaps', 'interpretability_report', 'interpret', 'main', 'explorer_panel', 'safe_upload_name',
+           'explorer_models', 'explorer']
 
 # %% ../nbs/14_interpret.ipynb #3a230b7a
 def region_scores(importance: torch.Tensor, img_size: int, patch: int) -> torch.Tensor:
@@ -155,6 +155,16 @@ def selection_overlaps(model: nn.Module, x: torch.Tensor, reference: nn.Module |
             out[f"layer {l} vs reference"] = jaccard(index_mask(s['indices'], n),
                                                      index_mask(r['indices'], n)).mean().item()
     return out
+
+# %% ../nbs/14_interpret.ipynb #9a6e79ec
+def chance_overlaps(sels: list[dict], n_draws: int = 2000, seed: int = 0) -> dict:
+    "Expected Jaccard between layers if each chose its K positions at random: `selection_overlaps`' chance level, for the same map sizes and K."
+    g = torch.Generator().manual_seed(seed)
+    rand = [dict(map_size=s['map_size'], indices=torch.rand(n_draws, s['map_size'] ** 2, generator=g)
+                 .argsort(1)[:, :s['indices'].shape[1]]) for s in sels]
+    grids = [selection_grid(s) for s in rand]
+    return {f"layers {a}-{b}": jaccard(grids[a], grids[b]).mean().item() for a in range(len(grids))
+            for b in range(a + 1, len(grids))}
 
 # %% ../nbs/14_interpret.ipynb #aa34ee3c
 def interpretability_report(run_dir, data=None, n_images: int = 50, out=None, seed: int = 0) -> dict:
