@@ -9,7 +9,7 @@ QUIET_PIP := grep -v 'is ignored: it is neither a file nor a directory' || true
 # datasets are extracted here (ignored by git) unless the caller says otherwise
 export FILTERVIT_DATA ?= $(CURDIR)/data
 
-.PHONY: setup test test-fast reproduce study lab export export-check readme docs clean-venv
+.PHONY: setup test test-fast reproduce study figures lab export export-check readme docs clean-venv
 
 $(STAMP): requirements-dev.txt settings.ini setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,12 +19,15 @@ $(STAMP): requirements-dev.txt settings.ini setup.py
 
 setup: $(STAMP)
 
-## Every test: the notebooks (slow cells included; cuda cells when a GPU is present), then tests/.
+## Every test: the notebooks (slow cells included; cuda cells when a GPU is present), then tests/; then a check that
+## no test wrote a tracked file (tools/untouched.py: any tracked file modified after the tests began fails the run).
 test: setup
 	$(MAKE) --no-print-directory export-check
+	touch $(VENV)/.test-start
 	flags="slow"; if $(BIN)/python -c 'import torch,sys; sys.exit(not torch.cuda.is_available())'; then flags="slow cuda"; fi; \
 	  echo "nbdev_test --flags '$$flags'"; $(BIN)/nbdev_test --n_workers 2 --timing --flags "$$flags"
 	$(BIN)/pytest -q tests
+	$(BIN)/python tools/untouched.py $(VENV)/.test-start
 
 ## The main job: FilterViT-XS, DropoutViT-XS and MobileViT-S at 112² on an Imagenette subset (2-core CPU: ~15 min),
 ## printed beside the committed study. Writes runs/reproduce (not committed).
@@ -36,6 +39,10 @@ reproduce: setup
 ##   make study STUDY_ARGS="--runs filtervit_xs-s2 --threads 1" & make study STUDY_ARGS="--runs dropoutvit_xs-s2 --threads 1"
 study: setup
 	$(BIN)/filtervit-study --results runs/study-imagenette-112 $(STUDY_ARGS)
+
+## The study's figures in figures/ (the README and the docs show them): Figs. 3, 4, 6 with seed bands, Fig. 5's masks.
+figures: setup
+	$(BIN)/filtervit-verdicts --results runs/study-imagenette-112 --figures figures
 
 ## The notebooks in JupyterLab, on this machine only (open the printed link; the explorer is at the end of 14_interpret).
 lab: setup

@@ -15,12 +15,15 @@ from .interpret import curve_areas
 from .recipe import read_history
 from .figures import read_authors_curves
 from .study import finished
+from .core import run_cli
+from .deploy import trained_run, load_run_model
+from .figures import plot_masks, mask_photos
 
 # %% auto #0
 __all__ = ['MARGIN', 'MIN_SEEDS', 'CONVERGED_FRACTION', 'CLAIMS', 'photo_interval', 'variance_parts', 'seed_interval',
            'equivalence_p', 'verdict', 'decide', 'simulate_studies', 'holm', 'load_preds', 'correctness', 'model_runs',
            'loss_fraction', 'photo_scores', 'claim_rows', 'study_setting', 'verdict_markdown', 'scope_markdown',
-           'plot_study']
+           'plot_study', 'study_figures', 'verdicts', 'main']
 
 # %% ../nbs/16_verdicts.ipynb #cba73cd9
 def _as_runs(x) -> np.ndarray:
@@ -41,7 +44,7 @@ def photo_interval(a, b=None, level: float = 0.95) -> dict:
     p = float(2 * stats.t.sf(abs(diff) / se, n - 1)) if se > 0 else float(diff == 0)
     return dict(scope='weights', diff=diff, se=se, df=float(n - 1), lo=diff - q * se, hi=diff + q * se, p=p)
 
-# %% ../nbs/16_verdicts.ipynb #8ff1fcb3
+# %% ../nbs/16_verdicts.ipynb #40577f60
 def variance_parts(a, b=None) -> dict:
     "Δ and its variance in three parts: seeds of A, seeds of B, photos (`a`, `b`: [... ×] seeds × photos; batched over leading axes)."
     a = np.asarray(a, dtype=np.float64)
@@ -62,7 +65,7 @@ def variance_parts(a, b=None) -> dict:
     vp = d.var(-1, ddof=1) / N - ea / (na * N) - (eb / (nb * N) if nb else 0.0)   # less what the seed parts already hold
     return dict(diff=ma.mean(-1) - mb.mean(-1), seed_a=va, seed_b=vb, photos=np.maximum(vp, 0.0), n=(na, nb), n_photos=N)
 
-# %% ../nbs/16_verdicts.ipynb #1cafa2b5
+# %% ../nbs/16_verdicts.ipynb #ca8497d1
 def seed_interval(a, b=None, level: float = 0.95) -> dict:
     "Δ = mean(a) − mean(b) for *the training procedure* (a new seed is a new draw): Welch–Satterthwaite t-interval with the photos' part added."
     v = variance_parts(a, b)
@@ -78,7 +81,7 @@ def seed_interval(a, b=None, level: float = 0.95) -> dict:
                n=(na, nb), parts={k: v[k] for k in ('seed_a', 'seed_b', 'photos')})
     return {k: (float(x) if isinstance(x, np.ndarray) and x.ndim == 0 else x) for k, x in out.items()}
 
-# %% ../nbs/16_verdicts.ipynb #52259b44
+# %% ../nbs/16_verdicts.ipynb #e3267e6e
 MARGIN = 0.01   # "equal": within ±1.0 accuracy point (the smallest gap the paper reads as a difference, 86.1 vs 85.1 %)
 
 def equivalence_p(r: dict, margin: float = MARGIN) -> float:
@@ -86,7 +89,7 @@ def equivalence_p(r: dict, margin: float = MARGIN) -> float:
     t = lambda x: stats.t.sf(x, r['df'])
     return float(max(t((r['diff'] + margin) / r['se']), t((margin - r['diff']) / r['se'])))
 
-# %% ../nbs/16_verdicts.ipynb #d6b44d2a
+# %% ../nbs/16_verdicts.ipynb #36f11f16
 MIN_SEEDS = 3   # a side with fewer runs cannot estimate its seed variance well enough to decide (the simulation below)
 
 def verdict(p: float, diff: float, direction: int = 1) -> str:
@@ -107,7 +110,7 @@ def decide(r: dict, margin: float | None = None, equal_ok: bool = False, p: floa
         return f"{'holds: ' if equal_ok else ''}equal (within ±{100 * margin:.1f} points)"
     return v
 
-# %% ../nbs/16_verdicts.ipynb #d182d245
+# %% ../nbs/16_verdicts.ipynb #ac54134c
 def simulate_studies(n_a: int, n_b: int, sd_a: float, sd_b: float, diff: float = 0.0, acc: float = 0.76,
                      n_photos: int = 3925, n_studies: int = 1000, photo_sd: float = 2.5, photo_rho: float = 0.9,
                      margin: float | None = MARGIN, seed: int = 0) -> dict:
@@ -132,7 +135,7 @@ def simulate_studies(n_a: int, n_b: int, sd_a: float, sd_b: float, diff: float =
                 refuted=rate(lambda v: v == 'refuted'), equal=rate(lambda v: v.startswith('equal')),
                 undecided=rate(lambda v: v.startswith('undecided')), mean_df=float(np.nanmean(r['df'])))
 
-# %% ../nbs/16_verdicts.ipynb #8a5b18ab
+# %% ../nbs/16_verdicts.ipynb #3e6db828
 def holm(ps) -> np.ndarray:
     "Holm's step-down adjustment of the p-values `ps` (family-wise error rate; NaN entries are not in the family)."
     ps = np.asarray(ps, dtype=np.float64)
@@ -168,7 +171,7 @@ def model_runs(results, model: str) -> list[Path]:
     runs = [r for r in runs if r.name.rsplit('-s', 1)[1].isdigit() and finished(r)]
     return sorted(runs, key=lambda p: int(p.name.rsplit('-s', 1)[1]))
 
-# %% ../nbs/16_verdicts.ipynb #961c77c5
+# %% ../nbs/16_verdicts.ipynb #f24203ba
 CONVERGED_FRACTION = 0.75   # a run whose last training loss is above 0.75·ln(classes) has not learned enough to compare
 
 def loss_fraction(run_dir) -> float:
@@ -177,7 +180,7 @@ def loss_fraction(run_dir) -> float:
     classes = json.loads((run / 'result.json').read_text())['data']['classes']
     return read_history(run / 'history.csv')[-1]['train_loss'] / math.log(classes)
 
-# %% ../nbs/16_verdicts.ipynb #706b3cfa
+# %% ../nbs/16_verdicts.ipynb #a3ecb1ec
 def _npz(run_dir, name: str) -> dict:
     f = Path(run_dir) / name
     if not f.exists(): raise FileNotFoundError(f"{f} is missing")
@@ -223,7 +226,7 @@ CLAIMS = (
          a=('filtervit_xs', ('insertion', (0, 'centre'))), b=None, weights=True),
 )
 
-# %% ../nbs/16_verdicts.ipynb #d221f941
+# %% ../nbs/16_verdicts.ipynb #bb5d90fc
 def _side(results, side):
     "The runs of one side of a claim and their seeds × photos scores."
     model, what = side
@@ -274,10 +277,12 @@ def claim_rows(results, claims=CLAIMS) -> list[dict]:
                            names=r['names'])
     return rows
 
-# %% ../nbs/16_verdicts.ipynb #8b10fe9d
+# %% ../nbs/16_verdicts.ipynb #190d923c
 def study_setting(results) -> str:
     "What the runs under `results` decide: data, photos, resolution, epochs and optimizer steps per run (from a `result.json`)."
-    res = json.loads(next(Path(results).glob('*/result.json')).read_text())
+    found = sorted(Path(results).glob('*/result.json'))
+    if not found: raise FileNotFoundError(f"{results} holds no run with a result.json")
+    res = json.loads(found[0].read_text())
     c, d = res['config'], res['data']
     steps = d['n_train'] // c['bs']
     return (f"{c['data']} ({d['n_train']:,} training / {d['n_valid']:,} validation photos, {d['classes']} classes), "
@@ -355,3 +360,39 @@ def plot_study(results, metric: str = 'accuracy', models=None, authors_csv=None,
         axs[0, 1].legend(fontsize=6)
     fig.tight_layout()
     return fig
+
+# %% ../nbs/16_verdicts.ipynb #6cef0221
+def study_figures(results, out='figures', n_photos: int = 4) -> list[Path]:
+    "Write the study's Figs. 3, 4 and 6 (seed bands) and Fig. 5 (the committed FilterViT's masks over real photos) to `out`."
+    results, out = Path(results), Path(out)
+    run, photos = trained_run(results, 'filtervit_xs'), mask_photos(n_photos)
+    if run is None: raise FileNotFoundError(f"{results}: no trained filtervit_xs weights for Fig. 5 (filtervit-study writes them)")
+    if not photos: raise FileNotFoundError("Fig. 5 needs the photos of ../shared/data (or set FILTERVIT_SHARED_DATA)")
+    if out.exists() and not out.is_dir(): raise FileExistsError(f"--figures {out} is a file, not a folder")
+    cfg = json.loads((run / 'result.json').read_text())['config']
+    where = f"{cfg['img_size']}², {cfg['data']}, {cfg['epochs']} epochs"
+    out.mkdir(parents=True, exist_ok=True)
+    fig, axs = plt.subplots(1, 3, figsize=(15, 4))
+    plot_study(results, 'accuracy', ax=axs[0], title=f'Fig. 3: validation accuracy ({where})')
+    plot_study(results, 'valid_loss', ax=axs[1], title='Fig. 4: validation loss')
+    plot_study(results, 'accuracy', models=('filtervit_xs', 'dropoutvit_xs'), ax=axs[2], title='Fig. 6: DropoutViT vs FilterViT')
+    fig.tight_layout()
+    curves, masks = out / f"study_{cfg['img_size']}_figs_3_4_6.png", out / 'fig5_masks.png'
+    fig.savefig(curves, dpi=100); plt.close(fig)
+    model, desc = load_run_model(run)
+    fig = plot_masks(model, photos, desc); fig.savefig(masks, dpi=80); plt.close(fig)
+    return [curves, masks]
+
+# %% ../nbs/16_verdicts.ipynb #e3b19da5
+def verdicts(results: str = 'runs/study-imagenette-112',   # a study's results folder (filtervit-study --results)
+             figures: str | None = None):                   # also write the study's figures (Figs. 3-6) to this folder
+    "Print the verdict table of a study's results (16_verdicts); with --figures, write its figures."
+    results = Path(results)
+    if not results.is_dir(): raise FileNotFoundError(f"--results {results} is not a folder")
+    if not list(results.glob('*/result.json')): raise FileNotFoundError(f"--results {results} holds no finished run")
+    print(verdict_markdown(claim_rows(results), results))
+    for f in study_figures(results, figures) if figures else []: print(f"wrote {f} ({f.stat().st_size / 1e3:.0f} kB)")
+
+def main(argv=None):
+    "Console script `filtervit-verdicts`."
+    run_cli(verdicts, 'filtervit-verdicts', argv)
