@@ -34,11 +34,12 @@ test: setup
 reproduce: setup
 	$(BIN)/filtervit-reproduce --out runs/reproduce
 
-## The study (hours): every run of the grid not yet in runs/study-imagenette-112, resuming from ~/.cache/filtervit.
+## The study (hours): every run of the grid not yet in its results folder, resuming from ~/.cache/filtervit.
+## The 10-epoch grid is in runs/study-imagenette-112; STUDY_ARGS="--epochs 30" runs the long one (runs/study-imagenette-112-e30).
 ## STUDY_ARGS passes flags on, e.g. two sittings side by side on 2 cores (after `make setup`):
-##   make study STUDY_ARGS="--runs filtervit_xs-s2 --threads 1" & make study STUDY_ARGS="--runs dropoutvit_xs-s2 --threads 1"
+##   make study STUDY_ARGS="--epochs 30 --runs filtervit_xs-s0 --threads 1" & make study STUDY_ARGS="--epochs 30 --runs dropoutvit_xs-s0 --threads 1"
 study: setup
-	$(BIN)/filtervit-study --results runs/study-imagenette-112 $(STUDY_ARGS)
+	$(BIN)/filtervit-study $(STUDY_ARGS)
 
 ## The study's figures in figures/ (the README and the docs show them): Figs. 3, 4, 6 with seed bands, Fig. 5's masks.
 figures: setup

@@ -5,31 +5,43 @@
 # %% ../nbs/15_study.ipynb #c9508106
 from __future__ import annotations
 import json, os, shutil
+from collections import Counter
 from pathlib import Path
 import numpy as np
 import torch
-from torch.utils.data import DataLoader
+from torch.utils.data import DataLoader, Subset
 from safetensors.torch import save_file
 from .core import OURS, run_cli
 from .data import ImageFolderDataset, val_transforms
 from .train import train, create_model
+from .recipe import Callback, unwrap
 from .interpret import ablation_preds, deletion_insertion_photos
 
 # %% auto #0
-__all__ = ['STUDY_IMG_SIZE', 'STUDY_EPOCHS', 'STUDY_BS', 'STUDY_GRID', 'RESULT_FILES', 'POST_FILES', 'INTERPRET_PHOTOS',
-           'REPRO_MODELS', 'run_name', 'post_files', 'default_work_dir', 'finished', 'post_evaluate',
-           'publish_best_weights', 'study', 'study_main', 'summary_table', 'read_results', 'reproduce',
-           'reproduce_main']
+__all__ = ['STUDY_IMG_SIZE', 'STUDY_EPOCHS', 'STUDY_BS', 'STUDY_GRID', 'LONG_EPOCHS', 'LONG_GRID', 'RESULT_FILES', 'PROBE_FILES',
+           'POST_FILES', 'INTERPRET_PHOTOS', 'PROBE_PER_CLASS', 'REPRO_MODELS', 'run_name', 'study_plan', 'post_files',
+           'default_work_dir', 'finished', 'post_evaluate', 'SelectionProbe', 'publish_best_weights', 'study',
+           'study_main', 'summary_table', 'read_results', 'reproduce', 'reproduce_main']
 
 # %% ../nbs/15_study.ipynb #f8277dd4
 STUDY_IMG_SIZE, STUDY_EPOCHS, STUDY_BS = 112, 10, 64
 STUDY_GRID = (('filtervit_xs', 0), ('dropoutvit_xs', 0), ('mobilevit_s', 0), ('filtervit_xs', 1), ('dropoutvit_xs', 1),
               ('mobilenetv2_100', 0), ('filtervit_xs', 2), ('dropoutvit_xs', 2), ('mobilevit_s', 1))
+LONG_EPOCHS = 30
+LONG_GRID = (('filtervit_xs', 0), ('dropoutvit_xs', 0), ('mobilevit_s', 0), ('filtervit_xs', 1), ('dropoutvit_xs', 1),
+             ('mobilevit_s', 1), ('mobilenetv2_100', 0), ('filtervit_xs', 2), ('dropoutvit_xs', 2), ('mobilevit_s', 2),
+             ('mobilenetv2_100', 1))
 RESULT_FILES = ('history.csv', 'result.json', 'preds.npz')   # what is committed; checkpoints are not
+PROBE_FILES = ('selection.npz',)                              # FilterViT and DropoutViT runs: the selection, every epoch
 POST_FILES = ('ablation.npz', 'deletion.npz')                # FilterViT and DropoutViT runs only (post_evaluate)
 INTERPRET_PHOTOS = 1000
 
 def run_name(model: str, seed: int) -> str: return f"{model}-s{seed}"
+
+def study_plan(epochs: int) -> tuple[str, tuple]:
+    "The results folder and grid of the study at `epochs`: the 10-epoch one, or the long one (`LONG_GRID`) beside it."
+    if epochs == STUDY_EPOCHS: return 'runs/study-imagenette-112', STUDY_GRID
+    return f'runs/study-imagenette-112-e{epochs}', LONG_GRID
 
 def post_files(model: str) -> tuple[str, ...]:
     "The files `post_evaluate` writes for a run of `model` (none for a baseline)."
@@ -78,6 +90,42 @@ def post_evaluate(run_dir, data=None, n_interpret: int = INTERPRET_PHOTOS, bs: i
                             **deletion_insertion_photos(model, DataLoader(sub, bs), seed=seed))
     return written
 
+# %% ../nbs/15_study.ipynb #17e5a9dd
+PROBE_PER_CLASS = 100
+
+class SelectionProbe(Callback):
+    "After every epoch: predictions of each selection of a FilterViT or DropoutViT on a fixed validation subset (`selection.npz`)."
+    order = 55                     # before Checkpoint (60): a checkpoint never exists without this epoch's row
+    def __init__(self, per_class: int = PROBE_PER_CLASS, bs: int = 128, seed: int = 0):
+        self.per_class, self.bs, self.seed = per_class, bs, seed
+    def before_fit(self):
+        self.active = getattr(unwrap(self.learn.model), 'attn', None) in ('filter', 'random')   # ours only
+        if not self.active: return
+        ds, keep, seen = self.dls.valid.dataset, [], Counter()
+        for i, t in enumerate(ds.targets):                    # the first per_class photos of each class, in path order
+            if seen[t] < self.per_class: keep.append(i); seen[t] += 1
+        self.sub, root = Subset(ds, keep), Path(ds.root)
+        self.paths = np.array([str(Path(ds.samples[i][0]).relative_to(root)) for i in keep])
+        self.targets = np.array([ds.targets[i] for i in keep], dtype=np.int16)
+        self.file, done = Path(self.learn.path) / 'selection.npz', len(self.learn.checkpoint.preds)   # epochs checkpointed
+        self.rows = {}
+        if done and self.file.exists():                       # a resume: keep the rows of the checkpointed epochs
+            with np.load(self.file) as z:
+                if not np.array_equal(z['paths'], self.paths): raise ValueError(f"{self.file}: other photos than this run's")
+                self.rows = {k: list(z[k][:done]) for k in z.files if k not in ('paths', 'targets')}
+        if done and min((len(v) for v in self.rows.values()), default=0) < done:
+            raise ValueError(f"{self.file} lacks epochs the checkpoint has ({done}): it cannot be measured again; "
+                             "start the run afresh in a new --out")
+    def after_epoch(self):
+        if not self.active or not self.recorder.values[-1]: return     # a baseline, or an epoch skipped by a resume
+        with torch.no_grad(): out = ablation_preds(unwrap(self.learn.model), DataLoader(self.sub, self.bs), self.seed)
+        if not np.array_equal(out.pop('targets'), self.targets): raise RuntimeError("SelectionProbe: the labels moved")
+        for k, v in out.items(): self.rows.setdefault(k, []).append(v)
+        if self.learn.checkpoint.write:                              # rank 0 writes
+            tmp = self.file.with_name('selection.tmp.npz')
+            np.savez_compressed(tmp, paths=self.paths, targets=self.targets, **{k: np.stack(v) for k, v in self.rows.items()})
+            os.replace(tmp, self.file)
+
 # %% ../nbs/15_study.ipynb #7105680c
 def publish_best_weights(results, work, grid=STUDY_GRID) -> dict:
     "For each model whose seeds in `grid` have all finished: keep the weights of the seed of highest best accuracy in `results`, and only those."
@@ -99,10 +147,10 @@ def publish_best_weights(results, work, grid=STUDY_GRID) -> dict:
         chosen[model] = best
     return chosen
 
-def study(results: str = 'runs/study-imagenette-112', # folder of the finished runs' small files (committed)
+def study(results: str = None,       # folder of the finished runs' small files (committed; default: study_plan(epochs))
           work: str = None,            # folder of the runs' checkpoints (default: $FILTERVIT_CACHE or ~/.cache/filtervit, + the results' name)
           runs: str = None,            # only these runs, comma-separated (e.g. 'filtervit_xs-s0,mobilevit_s-s0'; default: the whole grid)
-          epochs: int = STUDY_EPOCHS,  # epochs of every run
+          epochs: int = STUDY_EPOCHS,  # epochs of every run; 10: the committed grid, 30: the long one (LONG_GRID)
           img_size: int = STUDY_IMG_SIZE, # resolution of every run
           bs: int = STUDY_BS,          # batch size
           data: str = 'imagenette',    # the dataset (see filtervit-train)
@@ -111,10 +159,14 @@ def study(results: str = 'runs/study-imagenette-112', # folder of the finished r
           val_limit_per_class: int = None, # validation photos per class (default: all)
           progress: bool = False,      # fastai's progress bars
           threads: int = None,         # CPU threads (see filtervit-train; default: torch's own, one per core)
-          grid=STUDY_GRID) -> list[dict]: # (model, seed) pairs (from Python)
+          grid=None) -> list[dict]:    # (model, seed) pairs (from Python; default: study_plan(epochs))
     "Train every run of the grid that has no finished result, resuming interrupted ones; copy each finished run's small files."
-    results = Path(results)
+    results, grid = Path(results or study_plan(epochs)[0]), grid or study_plan(epochs)[1]
     work = Path(work) if work else default_work_dir() / results.name
+    other = {n.parent.name: e for n in sorted(results.glob('*/result.json')) if finished(n.parent)
+             and (e := json.loads(n.read_text())['config']['epochs']) != epochs}
+    if other: raise ValueError(f"{results} holds runs of other epochs ({other}): a study of {epochs} epochs needs its own "
+                               f"--results (default for {epochs}: {study_plan(epochs)[0]})")
     names = {run_name(m, s): (m, s) for m, s in grid}
     todo = names if runs is None else {r.strip(): names.get(r.strip()) for r in runs.split(',')}
     unknown = [r for r, v in todo.items() if v is None]
@@ -127,7 +179,7 @@ def study(results: str = 'runs/study-imagenette-112', # folder of the finished r
         print(f"{name}: {'resuming' if resume else 'starting'} in {run}", flush=True)
         r = train(model, data, epochs, bs, img_size=img_size, limit_per_class=limit_per_class,
                   val_limit_per_class=val_limit_per_class, out=run, resume=resume, seed=seed, data_dir=data_dir,
-                  progress=progress, threads=threads)
+                  progress=progress, threads=threads, cbs=[SelectionProbe(bs=2 * bs, seed=seed)])
         print(f"{name}: {r['status']}, best accuracy {r['best_accuracy']} (epoch {r['best_epoch']}), "
               f"{r['train_img_s']} train img/s", flush=True)
         if r['status'] != 'completed': raise RuntimeError(f"{name} {r['status']}: {r['message']} (see {run})")
@@ -135,7 +187,7 @@ def study(results: str = 'runs/study-imagenette-112', # folder of the finished r
             print(f"{name}: post_evaluate (selection ablations, deletion/insertion)", flush=True)
             post_evaluate(run, data=r['data']['path'], bs=2 * bs, seed=seed)
         (results / name).mkdir(parents=True, exist_ok=True)
-        for f in RESULT_FILES + POST_FILES:
+        for f in RESULT_FILES + POST_FILES + PROBE_FILES:
             if (run / f).exists(): shutil.copy2(run / f, results / name / f)
         if (run / 'model.safetensors').exists() and not list(results.glob(f'{model}-s*/model.safetensors')):
             shutil.copy2(run / 'model.safetensors', results / name / 'model.safetensors')   # the first seed's weights, until the best is known
