@@ -194,9 +194,11 @@ def scan_images(root, paths) -> dict[str, str]:
     cache_file = scan_cache_dir() / (hashlib.sha1(str(root).encode()).hexdigest()[:16] + '.json')
     try: cache = json.loads(cache_file.read_text())
     except (OSError, ValueError): cache = {}
+    if not isinstance(cache, dict): cache = {}   # a damaged cache is rebuilt, never trusted
     new, bad = {}, {}
     for p in paths:
-        st = os.stat(p)
+        try: st = os.stat(p)
+        except OSError as e: bad[p] = f"{type(e).__name__}: {e.strerror} (a dangling link?)"; continue
         key = os.path.relpath(p, root)
         hit = cache.get(key)
         why = hit[2] if hit and hit[:2] == [st.st_size, st.st_mtime_ns] else image_problem(p)
@@ -214,6 +216,12 @@ class ImageFolderDataset(datasets.ImageFolder):
     def __init__(self, root, transform=None, limit_per_class: int | None = None):
         super().__init__(str(root), transform=transform, loader=load_rgb,
                          is_valid_file=lambda p: p.lower().endswith(IMG_EXTS))
+        real, twice = {}, []
+        for p, c in self.samples:      # a file reached twice through symbolic links (a loop, a linked folder) counts once
+            if real.setdefault(os.path.realpath(p), (p, c)) != (p, c): twice.append(p)
+        if twice: warnings.warn(f"{root}: {len(twice)} file(s) reached again through symbolic links are counted once "
+                                f"(a link loop or a folder linked twice?), e.g. {twice[0]}")
+        self.samples = list(real.values())
         self.bad: dict[str, str] = scan_images(root, [p for p, _ in self.samples])
         for p, why in self.bad.items(): warnings.warn(f"dropping unreadable image {p} ({why})")
         keep = [(p, c) for p, c in sorted(self.samples) if p not in self.bad]

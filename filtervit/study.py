@@ -4,7 +4,7 @@
 
 # %% ../nbs/15_study.ipynb #c9508106
 from __future__ import annotations
-import json, os, shutil
+import json, os, shutil, sys
 from collections import Counter
 from pathlib import Path
 import numpy as np
@@ -13,15 +13,16 @@ from torch.utils.data import DataLoader, Subset
 from safetensors.torch import save_file
 from .core import OURS, run_cli
 from .data import ImageFolderDataset, val_transforms
-from .train import train, create_model
+from .train import train, create_model, earlier_run
 from .recipe import Callback, unwrap
 from .interpret import ablation_preds, deletion_insertion_photos
 
 # %% auto #0
 __all__ = ['STUDY_IMG_SIZE', 'STUDY_EPOCHS', 'STUDY_BS', 'STUDY_GRID', 'LONG_EPOCHS', 'LONG_GRID', 'RESULT_FILES', 'PROBE_FILES',
            'POST_FILES', 'INTERPRET_PHOTOS', 'PROBE_PER_CLASS', 'REPRO_MODELS', 'run_name', 'study_plan', 'post_files',
-           'default_work_dir', 'finished', 'post_evaluate', 'SelectionProbe', 'publish_best_weights', 'study',
-           'study_main', 'summary_table', 'read_results', 'reproduce', 'reproduce_main']
+           'default_work_dir', 'finished', 'clear_unresumable', 'post_evaluate', 'SelectionProbe',
+           'publish_best_weights', 'study', 'study_main', 'summary_table', 'read_results', 'reproduce',
+           'reproduce_main']
 
 # %% ../nbs/15_study.ipynb #f8277dd4
 STUDY_IMG_SIZE, STUDY_EPOCHS, STUDY_BS = 112, 10, 64
@@ -55,6 +56,15 @@ def finished(run_dir) -> bool:
     "Whether `run_dir` holds a completed run's `result.json`."
     f = Path(run_dir) / 'result.json'
     return f.exists() and json.loads(f.read_text()).get('status') == 'completed'
+
+def clear_unresumable(run_dir) -> list[str]:
+    "In a folder the study owns: remove the files of an unfinished run that left no checkpoint (killed in its first epoch), and say so."
+    run = Path(run_dir)
+    if finished(run) or (run / 'checkpoint.pth').exists() or (run / 'checkpoint.prev.pth').exists(): return []
+    old = earlier_run(run) + [f for f in PROBE_FILES if (run / f).exists()]
+    for f in old: (run / f).unlink()
+    if old: print(f"{run}: an unfinished run left no checkpoint; removed {', '.join(old)} to start it afresh", file=sys.stderr)
+    return old
 
 # %% ../nbs/15_study.ipynb #25a1dac1
 def post_evaluate(run_dir, data=None, n_interpret: int = INTERPRET_PHOTOS, bs: int = 64, seed: int = 0,
@@ -171,10 +181,13 @@ def study(results: str = None,       # folder of the finished runs' small files 
     todo = names if runs is None else {r.strip(): names.get(r.strip()) for r in runs.split(',')}
     unknown = [r for r, v in todo.items() if v is None]
     if unknown: raise ValueError(f"--runs: {unknown} are not in the grid {list(names)}")
+    if img_size % 14 and any(m == 'filtervit_xs' for m, _ in todo.values()):   # post_evaluate's 14×14 deletion grid
+        raise ValueError(f"--img-size {img_size}: FilterViT's deletion/insertion after the run needs a multiple of 14")
     done = []
     for name, (model, seed) in todo.items():
         if finished(results / name): print(f"{name}: finished, in {results / name}"); continue
         run = work / name
+        clear_unresumable(run)
         resume = (run / 'checkpoint.pth').exists() or (run / 'checkpoint.prev.pth').exists()
         print(f"{name}: {'resuming' if resume else 'starting'} in {run}", flush=True)
         r = train(model, data, epochs, bs, img_size=img_size, limit_per_class=limit_per_class,
@@ -232,14 +245,23 @@ def reproduce(out: str = 'runs/reproduce',      # output folder of this run (not
               models=REPRO_MODELS) -> str:      # models (from Python)
     "Train FilterViT-XS, DropoutViT-XS and MobileViT-S on an Imagenette subset (resuming, skipping finished runs); print beside the study."
     out = Path(out)
+    if out.exists() and not out.is_dir(): raise FileExistsError(f"--out {out} is a file, not a folder")
+    want = dict(epochs=epochs, limit_per_class=limit_per_class, val_limit_per_class=val_limit_per_class, bs=bs,
+                img_size=img_size, seed=seed, data=data)
+    for name in models:                  # a finished run of other settings would be reported as this one: refused
+        if finished(out / name):
+            cfg = json.loads((out / name / 'result.json').read_text())['config']
+            diff = {k: (cfg.get(k), v) for k, v in want.items() if cfg.get(k) != v}
+            if diff: raise ValueError(f"{out / name} is a finished run of other settings {diff}: choose another --out")
     for name in models:
         run = out / name
         if finished(run): print(f"{name}: already complete in {run}"); continue
+        clear_unresumable(run)
         print(f"== {name} ==", flush=True)
         train(name, data, epochs, bs, img_size=img_size, limit_per_class=limit_per_class,
               val_limit_per_class=val_limit_per_class,
               out=run, resume=(run / 'checkpoint.pth').exists(), seed=seed, progress=progress)
-    text = (f"This run: Imagenette2-224, {limit_per_class} train / {val_limit_per_class} val photos per class, "
+    text = (f"This run: {data}, {limit_per_class} train / {val_limit_per_class} val photos per class, "
             f"{img_size} px, {epochs} epochs, batch {bs}, seed {seed}.\n\n{summary_table(read_results(out))}\n")
     committed = [r for r in read_results(study_results) if r['model'] in models]
     text += (f"\nThe committed study ({study_results}: all photos, {committed[0]['config']['epochs']} "

@@ -4,7 +4,7 @@
 
 # %% ../nbs/10a_train.ipynb #b340287f
 from __future__ import annotations
-import contextlib, json, math, os, platform, sys, time, warnings
+import contextlib, fcntl, hashlib, json, math, os, platform, sys, time, warnings
 from pathlib import Path
 import numpy as np
 import torch
@@ -19,15 +19,16 @@ from .recipe import recipe_learner, read_history, trim_history, start_processes
 from fastai.torch_core import num_distrib, rank_distrib
 
 # %% auto #0
-__all__ = ['create_model', 'resolve_data', 'cpu_busy_elsewhere', 'busy_cpu_note', 'check_positive', 'load_checkpoint', 'train',
-           'main']
+__all__ = ['RUN_FILES', 'create_model', 'resolve_data', 'cpu_busy_elsewhere', 'busy_cpu_note', 'run_lock', 'earlier_run',
+           'photo_fingerprint', 'check_positive', 'load_checkpoint', 'train', 'main']
 
 # %% ../nbs/10a_train.ipynb #526929af
 def create_model(name: str, num_classes: int, img_size: int = 224, **kwargs) -> nn.Module:
     "Our model or a timm model `name`, untrained, with `num_classes` outputs; ours are built for `img_size`."
     if not timm.is_model(name): raise ValueError(f"unknown model {name!r}: not ours and not a timm model")
+    if kwargs and name != 'dropoutvit_xs':   # FilterViT and the baselines would build without them: say so, not drop them
+        raise ValueError(f"{sorted('--' + k.replace('_', '-') for k in kwargs)} apply to DropoutViT only, not to {name}")
     if name in OURS: kwargs['img_size'] = img_size   # the timm baselines of Table I take any input size as they are
-    elif kwargs: raise ValueError(f"{sorted(kwargs)} apply to DropoutViT only, not to {name}")
     return timm.create_model(name, pretrained=False, num_classes=num_classes, **kwargs)
 
 def resolve_data(data: str, data_dir=None, download: bool = False) -> Path:
@@ -57,6 +58,39 @@ def busy_cpu_note(busy: float | None, threads: int, cores: int = None) -> str | 
     if busy is None or busy * cores < 0.5: return None
     return (f"other processes already use {busy * cores:.1f} of this machine's {cores} cores: this run's {threads} "
             f"thread(s) share them, so it trains slower and its img/s is not this machine's (see --threads)")
+
+# %% ../nbs/10a_train.ipynb #69e1f07d
+RUN_FILES = ('checkpoint.pth', 'checkpoint.prev.pth', 'best.pth', 'history.csv', 'preds.npz', 'result.json')
+
+@contextlib.contextmanager
+def run_lock(out):
+    "Hold `out/.lock` exclusively while a run writes to `out`: another process is refused with the holder's PID; a dead one holds nothing."
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out / '.lock', os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e: raise ValueError(f"--out {out}: cannot write there ({e.strerror})") from None
+    try:
+        try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pid = os.pread(fd, 32, 0).decode(errors='replace').strip() or 'unknown'
+            raise FileExistsError(f"{out} is in use by process {pid} (another run writes there): "
+                                  "wait for it to end, or choose another --out") from None
+        os.ftruncate(fd, 0); os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield out
+    finally: os.close(fd)   # closing the descriptor releases the lock
+
+def earlier_run(out) -> list[str]:
+    "The files of an earlier run in `out`, which a new run must neither append to nor overwrite."
+    return [f for f in RUN_FILES if (Path(out) / f).exists()]
+
+def photo_fingerprint(dls) -> dict:
+    "The photos of a run: per split, their count and a hash of their paths (relative to the data folder)."
+    def one(ds):
+        root = Path(ds.root).parent
+        rel = sorted(str(Path(p).relative_to(root)) for p, _ in ds.samples)
+        return f"{len(rel)} photos, sha1 {hashlib.sha1(chr(10).join(rel).encode()).hexdigest()[:12]}"
+    return dict(train=one(dls.train_ds), valid=one(dls.valid_ds))
 
 # %% ../nbs/10a_train.ipynb #4754989a
 def _device(device: str) -> torch.device:
@@ -127,17 +161,31 @@ def train(model: str | nn.Module = 'filtervit_xs', # filtervit_xs, dropoutvit_xs
         print(f"{name}: --keep-memory has no effect: the C library is not glibc", file=sys.stderr)
     config = dict(model=name, data=data, data_path=str(path), epochs=epochs, bs=bs, lr=lr, wd=wd, img_size=img_size,
                   limit_per_class=limit_per_class, val_limit_per_class=val_limit_per_class, seed=seed,
-                  eval_selection=eval_selection, sampling=sampling)
-    if not resume and (out / 'checkpoint.pth').exists():
-        raise FileExistsError(f"{out} already holds a run: pass --resume to continue it, or choose another --out")
-    state = load_checkpoint(out) if resume else None
-    if state is not None:
-        diff = {k: (state['config'].get(k), v) for k, v in config.items() if k != 'data_path'
-                and state['config'].get(k) != v}
-        if diff: raise ValueError(f"--resume: the run in {out} was started with other settings: {diff}")
+                  eval_selection=eval_selection, sampling=sampling, photos=photo_fingerprint(dls))
     torch.manual_seed(seed)
     kw = {k: v for k, v in dict(eval_selection=eval_selection, sampling=sampling).items() if v is not None}
     net = create_model(model, dls.c, img_size=img_size, **kw) if isinstance(model, str) else model
+    with contextlib.ExitStack() as held:
+        if rank == 0: held.enter_context(run_lock(out))   # one writer per folder (under torchrun, rank 0 writes)
+        return _run(name, net, dls, dev, out, config, resume, epochs, lr, wd, seed, rank, world, started, busy, kept,
+                    path, progress, cbs)
+
+def _run(name, net, dls, dev, out, config, resume, epochs, lr, wd, seed, rank, world, started, busy, kept, path,
+         progress, cbs) -> dict:
+    "The locked part of `train`: refuse an earlier run's files or resume it, fit, and write `result.json`."
+    if not resume and (old := earlier_run(out)):
+        if {'checkpoint.pth', 'checkpoint.prev.pth'} & set(old):
+            raise FileExistsError(f"{out} already holds a run: pass --resume to continue it, or choose another --out")
+        raise FileExistsError(f"{out} holds an earlier run's files and no checkpoint to resume ({', '.join(old)}): "
+                              "a new run never appends to them; delete them or choose another --out")
+    state = load_checkpoint(out) if resume else None
+    if state is not None:   # settings the run began with; a key its checkpoint predates is checked by count below
+        diff = {k: (state['config'].get(k), v) for k, v in config.items() if k != 'data_path'
+                and k in state['config'] and state['config'][k] != v}
+        if diff: raise ValueError(f"--resume: the run in {out} was started with other settings: {diff}")
+        if state['preds'].shape[1] != len(dls.valid_ds):
+            raise ValueError(f"--resume: the run in {out} validated on {state['preds'].shape[1]} photos, "
+                             f"{path} has {len(dls.valid_ds)} now")
     start = 0 if state is None else state['epoch'] + 1
     if state is not None:
         net.load_state_dict(state['model'])
@@ -154,7 +202,7 @@ def train(model: str | nn.Module = 'filtervit_xs', # filtervit_xs, dropoutvit_xs
                   data=dict(path=str(path), classes=len(dls.classes), class_names=list(dls.classes),
                             n_train=len(dls.train_ds),
                             n_valid=len(dls.valid_ds), bad_files=bad),
-                  recipe=dict(optimizer='AdamW', lr=lr, betas=[0.9, 0.999], weight_decay=wd, batch_size=bs,
+                  recipe=dict(optimizer='AdamW', lr=lr, betas=[0.9, 0.999], weight_decay=wd, batch_size=config['bs'],
                               schedule=f'cosine per epoch to 1e-5, T_max={epochs}; linear warm-up 0.001x->1x in epoch 0',
                               loss='cross-entropy', mixed_precision=dev.type == 'cuda'),
                   device=str(dev) if dev.type != 'cuda' else torch.cuda.get_device_name(dev),

@@ -35,7 +35,7 @@ def test_two_processes_train_once_and_validate_like_one(photos, tmp_path):
     assert (res['status'], res['processes'], res['epochs_done'], res['data']['n_valid']) == ('completed', 2, 1, 50)
     lines = (run / 'history.csv').read_text().splitlines()
     assert len(lines) == 2 and lines[0].startswith('epoch,'), lines       # one header, one epoch: rank 1 wrote nothing
-    assert sorted(p.name for p in run.iterdir()) == ['best.pth', 'checkpoint.pth', 'history.csv', 'preds.npz', 'result.json']
+    assert sorted(p.name for p in run.iterdir()) == ['.lock', 'best.pth', 'checkpoint.pth', 'history.csv', 'preds.npz', 'result.json']
     assert r.stdout.count('"status": "completed"') == 1                    # the summary line comes from rank 0 only
     # one process, the same weights, the whole validation set: the same accuracy and the same per-photo predictions
     import numpy as np, torch
