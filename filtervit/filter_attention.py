@@ -25,7 +25,7 @@ def check_selection(selection: str, who: str = 'FilterAttention'):
 class FilterAttention(nn.Module):
     "FilterViT's block: the top-`k` pixels of a learned importance mask attend to each other, then an inverted residual."
     def __init__(self, dim: int, map_size: int, k: int, num_heads: int = 4, mlp_ratio: int = 3, expand: float = 3.0,
-                 selection: str = 'top', scorer_impl: str = 'fold'):
+                 selection: str = 'top', scorer_impl: str = 'fold', drop_path: float = 0.0):
         super().__init__()
         check_k(k, map_size * map_size, type(self).__name__)
         check_selection(selection, type(self).__name__)
@@ -33,7 +33,7 @@ class FilterAttention(nn.Module):
         self.scorer = self._make_scorer(dim, scorer_impl)
         self.pe = SinusoidalPE(map_size * map_size, dim)
         self.encoder = EncoderLayer(dim, num_heads, mlp_ratio * dim)
-        self.ir = InvertedResidual(dim, dim, 1, expand)
+        self.ir = InvertedResidual(dim, dim, 1, expand, drop_path)   # stochastic depth on the IR's residual branch (01)
 
     def _make_scorer(self, dim, impl): return ImportanceScorer(dim, impl=impl)
 
@@ -103,8 +103,8 @@ def filter_attention_literal(blk: FilterAttention, x: torch.Tensor) -> torch.Ten
 class RandomAttention(FilterAttention):
     "DropoutViT's block: `k` uniformly random pixels attend to each other; no scorer, no mask product."
     def __init__(self, dim: int, map_size: int, k: int, num_heads: int = 4, mlp_ratio: int = 3, expand: float = 3.0,
-                 eval_selection: str = 'fixed', sampling: str = 'batch', seed: int = 0):
-        super().__init__(dim, map_size, k, num_heads, mlp_ratio, expand)
+                 eval_selection: str = 'fixed', sampling: str = 'batch', seed: int = 0, drop_path: float = 0.0):
+        super().__init__(dim, map_size, k, num_heads, mlp_ratio, expand, drop_path=drop_path)
         if eval_selection not in ('fixed', 'random'):
             raise ValueError(f"RandomAttention: eval_selection must be 'fixed' or 'random', got {eval_selection!r}")
         if sampling not in ('batch', 'sample'):

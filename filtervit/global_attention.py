@@ -7,6 +7,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 import torch.nn.functional as F
+from timm.layers import DropPath
 from .layers import InvertedResidual, inverted_residual_literal
 from .posenc import SinusoidalPE
 from .encoder import EncoderLayer, to_torch_encoder
@@ -39,19 +40,20 @@ def adaptive_upsample(y: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
 class PooledGlobalAttention(nn.Module):
     "Attention over a `grid`×`grid` average-pooled copy of the map, upsampled and added back; then `IR(in_chs→out_chs, 2, 2)`."
     def __init__(self, in_chs: int, out_chs: int, grid: int, num_heads: int = 2, mlp_ratio: int = 2,
-                 expand: float = 2.0):
+                 expand: float = 2.0, drop_path: float = 0.0):
         super().__init__()
         self.in_chs, self.out_chs, self.grid = in_chs, out_chs, grid
         self.pe = SinusoidalPE(grid * grid, in_chs)
         self.encoder = EncoderLayer(in_chs, num_heads, mlp_ratio * in_chs)
         self.ir = InvertedResidual(in_chs, out_chs, 2, expand)
+        self.drop_path = DropPath(drop_path) if drop_path > 0 else nn.Identity()   # timm's stochastic depth, on the added branch
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         B, C, H, W = x.shape
         g = self.grid
         y = F.adaptive_avg_pool2d(x, g) if H % g or W % g else F.avg_pool2d(x, (H // g, W // g))
         t = self.encoder(to_tokens(y) + self.pe())
-        x = x + adaptive_upsample(from_tokens(t, g, g), (H, W))
+        x = x + adaptive_upsample(self.drop_path(from_tokens(t, g, g)), (H, W))   # dropped on the g×g grid: the same, cheaper
         return self.ir(x)
 
     def extra_repr(self) -> str: return f"in_chs={self.in_chs}, out_chs={self.out_chs}, grid={self.grid}"
@@ -68,15 +70,17 @@ def pooled_attention_literal(blk: PooledGlobalAttention, x: torch.Tensor) -> tor
 # %% ../nbs/07_global_attention.ipynb #b0ac8471
 class FullAttention(nn.Module):
     "Every pixel is a token (no positional encoding); one encoder layer, added back to the map; then `IR(in_chs→out_chs, 2, 2)`."
-    def __init__(self, in_chs: int, out_chs: int, num_heads: int = 8, mlp_ratio: int = 2, expand: float = 2.0):
+    def __init__(self, in_chs: int, out_chs: int, num_heads: int = 8, mlp_ratio: int = 2, expand: float = 2.0,
+                 drop_path: float = 0.0):
         super().__init__()
         self.in_chs, self.out_chs = in_chs, out_chs
         self.encoder = EncoderLayer(in_chs, num_heads, mlp_ratio * in_chs)
         self.ir = InvertedResidual(in_chs, out_chs, 2, expand)
+        self.drop_path = DropPath(drop_path) if drop_path > 0 else nn.Identity()   # timm's stochastic depth, on the added branch
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         B, C, H, W = x.shape
-        return self.ir(x + from_tokens(self.encoder(to_tokens(x)), H, W))   # x + Enc(x): the authors' extra residual
+        return self.ir(x + self.drop_path(from_tokens(self.encoder(to_tokens(x)), H, W)))   # x + Enc(x): the authors' extra residual
 
 def full_attention_literal(blk: FullAttention, x: torch.Tensor) -> torch.Tensor:
     "`FullAttention` as the authors' code runs it: clone `x`, PyTorch's encoder layer, add the clone back, IR."

@@ -11,6 +11,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from torch.nn.utils.fusion import fuse_conv_bn_eval
+from timm.layers import DropPath
 
 # %% auto #0
 __all__ = ['make_divisible', 'count_params', 'ConvNormAct', 'conv_norm_act_literal', 'InvertedResidual',
@@ -60,18 +61,22 @@ def conv_norm_act_literal(m: ConvNormAct, x: torch.Tensor) -> torch.Tensor:
 # %% ../nbs/01_layers.ipynb #00398dda
 class InvertedResidual(nn.Module):
     "MobileNetV2 inverted residual: 1×1 expand, 3×3 depthwise (stride `stride`), linear 1×1 project, residual if shapes allow."
-    def __init__(self, in_chs: int, out_chs: int, stride: int = 1, expand: float = 3.0):
+    def __init__(self, in_chs: int, out_chs: int, stride: int = 1, expand: float = 3.0, drop_path: float = 0.0):
         super().__init__()
         if stride not in (1, 2): raise ValueError(f"InvertedResidual: stride must be 1 or 2, got {stride}")
         hidden = make_divisible(round(in_chs * expand), 8)
         self.use_res = stride == 1 and in_chs == out_chs
+        if drop_path and not self.use_res:
+            raise ValueError(f"InvertedResidual: drop_path {drop_path} needs the residual (stride 1, in_chs == out_chs)")
         self.expand = ConvNormAct(in_chs, hidden, 1) if expand != 1 else nn.Identity()
         self.dw = ConvNormAct(hidden, hidden, 3, stride, groups=hidden)
         self.project = ConvNormAct(hidden, out_chs, 1, act=None)
+        self.drop_path = DropPath(drop_path) if drop_path > 0 else nn.Identity()   # timm's stochastic depth; no parameters
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         y = self.project(self.dw(self.expand(x)))
-        return y.add_(x) if self.use_res else y   # y is a fresh tensor: add in place, no new 110² buffer
+        return self.drop_path(y).add_(x) if self.use_res else y   # a fresh tensor: add in place, no new 110² buffer
+
 
 # %% ../nbs/01_layers.ipynb #a85425b0
 def inverted_residual_literal(m: InvertedResidual, x: torch.Tensor) -> torch.Tensor:

@@ -4,9 +4,12 @@
 
 # %% ../nbs/08_models.ipynb #2dd98731
 from __future__ import annotations
+import contextlib
 import torch
 from torch import nn
-from timm.models import register_model, build_model_with_cfg, generate_default_cfgs
+from timm.layers import calculate_drop_path_rates
+from timm.models import register_model, build_model_with_cfg, generate_default_cfgs, checkpoint
+from timm.models._features import feature_take_indices
 from .layers import ConvStem, check_image_batch, conv_stem_literal, count_params
 from .select import index_mask
 from .filter_attention import FilterAttention, check_selection, RandomAttention, filter_attention_literal, select_attention_literal
@@ -16,7 +19,7 @@ from .global_attention import (PooledGlobalAttention, FullAttention, pooled_atte
 # %% auto #0
 __all__ = ['XS_BLOCKS', 'default_cfgs', 'stem_map_size', 'block_map_sizes', 'scaled_k', 'FilterViT', 'filtervit_xs',
            'dropoutvit_xs', 'param_table', 'literal_block', 'literal_features', 'literal_forward',
-           'compare_with_literal']
+           'compare_with_literal', 'frozen_bn_stats']
 
 # %% ../nbs/08_models.ipynb #09dc5856
 XS_BLOCKS = (
@@ -54,26 +57,33 @@ class FilterViT(nn.Module):
     "FilterMobileViT (`attn='filter'`) or DropoutViT (`attn='random'`), built from a tuple of block specs."
     def __init__(self, num_classes: int = 1000, in_chans: int = 3, attn: str = 'filter', blocks=XS_BLOCKS,
                  img_size: int = 224, stem_chans: int = 64, head_hidden: int = 384, drop_rate: float = 0.5,
-                 eval_selection: str = 'fixed', sampling: str = 'batch', seed: int = 0, scorer_impl: str = 'fold'):
+                 eval_selection: str = 'fixed', sampling: str = 'batch', seed: int = 0, scorer_impl: str = 'fold',
+                 drop_path_rate: float = 0.0):
         super().__init__()
         if attn not in ('filter', 'random'):
             raise ValueError(f"FilterViT: attn must be 'filter' or 'random', got {attn!r}")
         self.num_classes, self.in_chans, self.attn, self.img_size = num_classes, in_chans, attn, img_size
         sizes, ref_sizes = block_map_sizes(blocks, img_size), block_map_sizes(blocks, 224)
         self.stem = ConvStem(in_chans, stem_chans, stem_map_size(img_size))
+        dpr = calculate_drop_path_rates(drop_path_rate, len(blocks))   # timm's linear rule: 0 at the first block
         layers, c = [], stem_chans
+        self.feature_info, red = [dict(num_chs=stem_chans, reduction=2, module='stem')], 2
         for i, ((kind, out_chs, opts), n, n_ref) in enumerate(zip(blocks, sizes, ref_sizes)):
             if kind == 'select':
-                opts = dict(opts, k=scaled_k(opts['k'], n, n_ref))
+                opts = dict(opts, k=scaled_k(opts['k'], n, n_ref), drop_path=dpr[i])
                 if attn == 'filter': layers.append(FilterAttention(c, n, **opts, scorer_impl=scorer_impl))
                 else:
                     layers.append(RandomAttention(c, n, **opts, eval_selection=eval_selection, sampling=sampling,
                                                   seed=seed + i))
-                continue
-            if kind == 'pooled': layers.append(PooledGlobalAttention(c, out_chs, **opts))
-            elif kind == 'full': layers.append(FullAttention(c, out_chs, **opts))
-            c = out_chs
+            else:
+                if kind == 'pooled': layers.append(PooledGlobalAttention(c, out_chs, **opts, drop_path=dpr[i]))
+                elif kind == 'full': layers.append(FullAttention(c, out_chs, **opts, drop_path=dpr[i]))
+                c, red = out_chs, red * 2
+            if i == len(blocks) - 1 or blocks[i + 1][0] != 'select':   # the last block at this resolution ends a stage
+                self.feature_info.append(dict(num_chs=c, reduction=red, module=f'blocks.{i}'))
         self.blocks = nn.Sequential(*layers)
+        self.stage_ends = [int(f['module'][len('blocks.'):]) for f in self.feature_info[1:]]   # 1, 4, 5, 6, 7 in XS
+        self.grad_checkpointing = False
         self.num_features, self.head_hidden_size, self.drop_rate = c, head_hidden, drop_rate
         self.pre_logits = nn.Sequential(nn.Linear(c, head_hidden), nn.GELU(), nn.Dropout(drop_rate))
         self.fc = nn.Linear(head_hidden, num_classes) if num_classes > 0 else nn.Identity()
@@ -97,9 +107,32 @@ class FilterViT(nn.Module):
             raise TypeError(f"FilterViT: the input is {x.dtype} but the weights are {w}: cast one (x.to({w}) or "
                             "model.to(x.dtype))")
 
+    @torch.jit.ignore
+    def set_grad_checkpointing(self, enable: bool = True):
+        "Recompute each block in the backward pass instead of keeping its activations (training only, as in timm)."
+        self.grad_checkpointing = enable
+
+    def _checkpointing(self) -> bool: return self.grad_checkpointing and self.training and not torch.jit.is_scripting()
+
+    def _block(self, blk: nn.Module, x: torch.Tensor) -> torch.Tensor:
+        "`blk(x)`; with grad checkpointing, recomputed in the backward pass, its BatchNorm statistics updated once."
+        if not self._checkpointing(): return blk(x)
+        return checkpoint(blk, x, use_reentrant=False, context_fn=lambda: (contextlib.nullcontext(), frozen_bn_stats(blk)))
+
+    @torch.jit.ignore
+    def group_matcher(self, coarse: bool = False) -> dict:
+        "timm's parameter groups: the stem, then one group per block (`coarse=True`: per stage of `feature_info`)."
+        if not coarse: return dict(stem=r'^stem\.', blocks=r'^blocks\.(\d+)\.')
+        starts = [0] + [e + 1 for e in self.stage_ends[:-1]]
+        return dict(stem=r'^stem\.', blocks=[(r'^blocks\.(?:' + '|'.join(map(str, range(s, e + 1))) + r')\.', (j,))
+                                             for j, (s, e) in enumerate(zip(starts, self.stage_ends))])
+
     def forward_features(self, x: torch.Tensor) -> torch.Tensor:
         self.check_dtype(x)
-        return self.blocks(self.stem(x))
+        x = self.stem(x)
+        if not self._checkpointing(): return self.blocks(x)
+        for blk in self.blocks: x = self._block(blk, x)
+        return x
 
     def forward_head(self, x: torch.Tensor, pre_logits: bool = False) -> torch.Tensor:
         x = self.pre_logits(x.mean((2, 3)))
@@ -119,6 +152,43 @@ class FilterViT(nn.Module):
             else: x = blk(x)
         return self.forward_head(x), sels
 
+    def _taps(self) -> list[int]:
+        "For each feature of `feature_info` still computed, the block whose output it is (-1: the stem)."
+        return [-1] + [e for e in self.stage_ends if e < len(self.blocks)]
+
+    def forward_intermediates(self, x: torch.Tensor, indices: int | list[int] | None = None, norm: bool = False,
+                              stop_early: bool = False, output_fmt: str = 'NCHW', intermediates_only: bool = False,
+                              return_selection: bool = False):
+        """timm's feature API: the maps of the stages of `feature_info` picked by `indices` (None: all, n: the last n, a
+        list: those), with the final features unless `intermediates_only`. There is no final norm: `norm` changes nothing.
+        `return_selection=True` appends the `forward_selection` dicts of the selection blocks that ran."""
+        if output_fmt != 'NCHW': raise ValueError(f"FilterViT: output_fmt must be 'NCHW', got {output_fmt!r}")
+        self.check_dtype(x)
+        taps = self._taps()
+        take_indices, max_index = feature_take_indices(len(taps), indices)
+        take = [taps[i] for i in take_indices]
+        x, intermediates, sels = self.stem(x), [], []
+        if -1 in take: intermediates.append(x)
+        for i, blk in enumerate(self.blocks[:taps[max_index] + 1] if stop_early else self.blocks):
+            if return_selection and isinstance(blk, FilterAttention):
+                x, sel = blk.forward_selection(x)
+                sels.append(dict(sel, map_size=blk.map_size, block=i))
+            else: x = self._block(blk, x)
+            if i in take: intermediates.append(x)
+        out = [intermediates] if intermediates_only else [x, intermediates]
+        if return_selection: out.append(sels)
+        return out[0] if len(out) == 1 else tuple(out)
+
+    def prune_intermediate_layers(self, indices: int | list[int] = 1, prune_norm: bool = False, prune_head: bool = True):
+        "Drop the blocks after the last feature `indices` needs, and the head; the absolute indices kept (timm's API)."
+        taps = self._taps()
+        take_indices, max_index = feature_take_indices(len(taps), indices)
+        self.blocks = self.blocks[:taps[max_index] + 1]
+        if max_index < len(taps) - 1: self.num_features = self.feature_info[max_index]['num_chs']   # the head no longer fits
+        if prune_head or max_index < len(taps) - 1:
+            self.pre_logits, self.fc, self.num_classes, self.head_hidden_size = nn.Identity(), nn.Identity(), 0, self.num_features
+        return take_indices
+
     def get_classifier(self) -> nn.Module: return self.fc
 
     def reset_classifier(self, num_classes: int, global_pool: str | None = None):
@@ -127,6 +197,7 @@ class FilterViT(nn.Module):
             raise ValueError(f"FilterViT: only average pooling is supported, got {global_pool!r}")
         self.num_classes = num_classes
         self.fc = nn.Linear(self.head_hidden_size, num_classes) if num_classes > 0 else nn.Identity()
+
 
 # %% ../nbs/08_models.ipynb #8ecec141
 def _cfg(**kwargs):
@@ -137,8 +208,10 @@ def _cfg(**kwargs):
 default_cfgs = generate_default_cfgs({'filtervit_xs': _cfg(), 'dropoutvit_xs': _cfg()})
 
 def _create(variant: str, pretrained: bool = False, **kwargs) -> FilterViT:
-    model = build_model_with_cfg(FilterViT, variant, pretrained, **kwargs)
-    s = model.img_size   # a scaled replica states its own input size, as timm's resolution-aware models do
+    # features_only: timm's getter (forward_intermediates) over every stage; 'list', 'dict' and 'hook' work too
+    feature_cfg = dict(out_indices=(0, 1, 2, 3, 4, 5), feature_cls='getter', flatten_sequential=True)
+    model = build_model_with_cfg(FilterViT, variant, pretrained, feature_cfg=feature_cfg, **kwargs)
+    s = kwargs.get('img_size', 224)   # a scaled replica states its own input size, as timm's resolution-aware models do
     if s != 224: model.pretrained_cfg = dict(model.pretrained_cfg, input_size=(3, s, s), pool_size=None)
     return model
 
@@ -198,3 +271,14 @@ def compare_with_literal(model: FilterViT, x: torch.Tensor) -> list[dict]:
             y = literal_block(blk, lit); add(f"{i} {type(blk).__name__}", blk(lit), y); lit = y
         add('logits', model(x), model.forward_head(lit))
     return rows
+
+# %% ../nbs/08_models.ipynb #22344999
+@contextlib.contextmanager
+def frozen_bn_stats(module: nn.Module):
+    "Within it, `module`'s BatchNorms normalise as usual but leave their running statistics and batch counts as they were."
+    bns = [b for b in module.modules() if isinstance(b, nn.modules.batchnorm._BatchNorm) and b.track_running_stats]
+    saved = [(b.momentum, b.num_batches_tracked.clone()) for b in bns]
+    for b in bns: b.momentum = 0.0     # running = (1 − 0)·running + 0·batch: unchanged
+    try: yield
+    finally:
+        for b, (momentum, n) in zip(bns, saved): b.momentum = momentum; b.num_batches_tracked.copy_(n)
