@@ -54,6 +54,7 @@ def load_run_model(run_dir=None, model: str = 'filtervit_xs', num_classes: int =
     if not (run / 'result.json').exists(): raise FileNotFoundError(f"{run}: no result.json beside {w.name}")
     res = json.loads((run / 'result.json').read_text())
     size = {'img_size': res['config']['img_size']} if res['model'] in OURS else {}   # scaled replicas
+    size.update({k: v for k in ('eval_selection', 'sampling') if (v := res['config'].get(k)) is not None})   # as trained
     m = load_weights(timm.create_model(res['model'], num_classes=res['data']['classes'], **size), w)
     return m.eval(), (f"{res['model']} trained {res['epochs_done']} epochs on {Path(res['data']['path']).name} "
                       f"(best acc {res['best_accuracy']:.3f})")
@@ -147,5 +148,5 @@ def export(onnx: str,                 # the ONNX file to write
 
 def main(argv=None):
     "Console script `filtervit-export`."
-    return run_cli(export, 'filtervit-export', argv,
-                   errors=(ValueError, FileNotFoundError, FileExistsError, ImportError, RuntimeError))
+    run_cli(export, 'filtervit-export', argv,   # returns nothing: a console script's return value is its exit status
+            errors=(ValueError, FileNotFoundError, FileExistsError, ImportError, RuntimeError))
