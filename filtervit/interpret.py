@@ -19,7 +19,7 @@ from .select import index_mask
 from .filter_attention import SELECTIONS
 
 # %% auto #0
-__all__ = ['region_scores', 'apply_regions', 'deletion_insertion', 'predict', 'ablation_preds', 'centre_order',
+__all__ = ['region_scores', 'apply_regions', 'deletion_insertion', 'region_patch', 'predict', 'ablation_preds', 'centre_order',
            'deletion_insertion_photos', 'curve_areas', 'selection_grid', 'jaccard', 'selection_overlaps',
            'chance_overlaps', 'interpretability_report', 'interpret', 'main', 'explorer_panel', 'safe_upload_name',
            'explorer_models', 'explorer']
@@ -47,6 +47,9 @@ def deletion_insertion(model: nn.Module, x: torch.Tensor, y: torch.Tensor, layer
                        fractions=(0.0, 0.2, 0.4, 0.6, 0.8, 1.0),
                        patch: int = 16, n_random: int = 2, seed: int = 0) -> dict:
     "Accuracy after deleting/inserting regions by `layer`'s mask order and by random orders, at each fraction."
+    if x.shape[-1] % patch or x.shape[-2] % patch:
+        raise ValueError(f"{x.shape[-2]}×{x.shape[-1]} photos do not divide into {patch}-pixel regions (pass a patch "
+                         f"that divides the size; region_patch picks one)")
     model.eval()
     _, sels = model.forward_selection(x)
     imp = sels[layer]['importance']
@@ -67,6 +70,11 @@ def deletion_insertion(model: nn.Module, x: torch.Tensor, y: torch.Tensor, layer
     out['deletion_area'] = area(out['delete_random'], out['delete_mask'])     # > 0: mask deletes what matters first
     out['insertion_area'] = area(out['insert_mask'], out['insert_random'])    # > 0: mask reveals what matters first
     return out
+
+def region_patch(img_size: int, largest: int = 16) -> int:
+    "The region size for deletion/insertion at `img_size`: the largest divisor of it up to `largest` (16 px at 224² and 112²)."
+    if img_size < 32: raise ValueError(f"{img_size}-px photos are too small for deletion/insertion (at least 32)")
+    return max(d for d in range(1, largest + 1) if img_size % d == 0)
 
 # %% ../nbs/14_interpret.ipynb #aaf07f2d
 @torch.no_grad()
@@ -192,7 +200,8 @@ def interpretability_report(run_dir, data=None, n_images: int = 50, out=None, se
     with torch.no_grad(): clean = (model(x).argmax(1) == y).float().mean().item()
     rep = dict(run=str(run_dir), model=desc, data=str(data), n_images=len(y),
                clean_accuracy=clean)
-    rep['layers'] = [deletion_insertion(model, x, y, l) for l in range(len(model.selection_blocks()))]
+    patch = region_patch(model.img_size)
+    rep['layers'] = [deletion_insertion(model, x, y, l, patch=patch) for l in range(len(model.selection_blocks()))]
     rep['overlaps'] = selection_overlaps(model, x, untrained)
     if out:
         out = Path(out); out.mkdir(parents=True, exist_ok=True)
@@ -203,7 +212,7 @@ def interpretability_report(run_dir, data=None, n_images: int = 50, out=None, se
                 ax.plot(r['fractions'], r[f'{mode}_mask'], '-o', ms=3, color=f'C{l}', label=f"layer {l} mask")
                 ax.plot(r['fractions'], r[f'{mode}_random'], ':', color=f'C{l}', label=f"layer {l} random")
         for ax, mode in zip(axs, ('deletion', 'insertion')):
-            ax.set(xlabel=f'fraction of 16×16 regions {"deleted" if mode == "deletion" else "revealed"}',
+            ax.set(xlabel=f'fraction of {patch}×{patch} regions {"deleted" if mode == "deletion" else "revealed"}',
                    ylabel='accuracy',
                    title=f"{mode}: mask order vs random order"); ax.grid(alpha=.3); ax.legend(fontsize=7)
         fig.suptitle(f"{desc}; {len(y)} validation images", fontsize=9); fig.tight_layout()
