@@ -113,7 +113,9 @@ def read_paper_table(path=None) -> dict[str, dict]:
     "Rows of the paper's Table I keyed by timm name (ours keyed `filtervit_xs`): the copy shipped with the package, or `path`."
     path = Path(path) if path else ASSETS / 'paper_table1.csv'
     if not path.exists(): raise FileNotFoundError(f"the paper's Table I is not at {path}")
-    return {(r['timm_name'] or 'filtervit_xs'): r for r in csv.DictReader(open(path))}
+    rows = list(csv.DictReader(open(path)))
+    if rows and 'timm_name' not in rows[0]: raise ValueError(f"--paper {path}: no timm_name column (Table I's CSV)")
+    return {(r['timm_name'] or 'filtervit_xs'): r for r in rows}
 
 def write_report(rows: list[dict], out, paper_csv=None, note: str = '') -> str:
     "Write `bench.csv` and `bench.md` to `out`; return the Markdown."

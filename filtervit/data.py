@@ -134,7 +134,14 @@ def imagenette(data_dir=None, tar=None, download: bool = False) -> Path:
         tmp = data_dir / '.imagenette2-224.partial'
         shutil.rmtree(tmp, ignore_errors=True); shutil.rmtree(dest, ignore_errors=True)
         tmp.mkdir(parents=True)
-        with tarfile.open(tar) as tf: tf.extractall(tmp, filter='data')
+        try:
+            with tarfile.open(tar) as tf: tf.extractall(tmp, filter='data')
+        except (tarfile.TarError, EOFError, OSError) as e:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise ValueError(f"{tar} is not a readable tar ({type(e).__name__}: {e}): a truncated download?") from None
+        if not (tmp / 'imagenette2-224').is_dir():
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise ValueError(f"{tar} holds no imagenette2-224 folder: not the Imagenette2-224 tar")
         (tmp / 'imagenette2-224').rename(dest); tmp.rmdir()
         check_image_folder(dest)
         (dest / '.complete').touch()

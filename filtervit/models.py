@@ -62,6 +62,10 @@ class FilterViT(nn.Module):
         super().__init__()
         if attn not in ('filter', 'random'):
             raise ValueError(f"FilterViT: attn must be 'filter' or 'random', got {attn!r}")
+        given = {k: v for k, v, d in (('eval_selection', eval_selection, 'fixed'), ('sampling', sampling, 'batch'),
+                                       ('seed', seed, 0)) if v != d}
+        if attn == 'filter' and given:   # FilterViT has no random selection: these would be silently dropped
+            raise ValueError(f"FilterViT: {sorted(given)} apply to DropoutViT (attn='random') only")
         self.num_classes, self.in_chans, self.attn, self.img_size = num_classes, in_chans, attn, img_size
         sizes, ref_sizes = block_map_sizes(blocks, img_size), block_map_sizes(blocks, 224)
         self.stem = ConvStem(in_chans, stem_chans, stem_map_size(img_size))

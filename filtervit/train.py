@@ -97,7 +97,8 @@ def _device(device: str) -> torch.device:
     if device == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     if device.startswith('cuda') and not torch.cuda.is_available():
         raise ValueError(f"--device {device}: CUDA is not available")
-    return torch.device(device)
+    try: return torch.device(device)
+    except RuntimeError: raise ValueError(f"--device {device!r}: not a device ('auto', 'cpu', 'cuda' or 'cuda:N')") from None
 
 def check_positive(**values):
     "Raise a `ValueError` naming the flag (`--img-size`) for every value that is given and not a positive number."
