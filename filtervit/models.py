@@ -215,8 +215,11 @@ def _create(variant: str, pretrained: bool = False, **kwargs) -> FilterViT:
     # features_only: timm's getter (forward_intermediates) over every stage; 'list', 'dict' and 'hook' work too
     feature_cfg = dict(out_indices=(0, 1, 2, 3, 4, 5), feature_cls='getter', flatten_sequential=True)
     model = build_model_with_cfg(FilterViT, variant, pretrained, feature_cfg=feature_cfg, **kwargs)
-    s = kwargs.get('img_size', 224)   # a scaled replica states its own input size, as timm's resolution-aware models do
-    if s != 224: model.pretrained_cfg = dict(model.pretrained_cfg, input_size=(3, s, s), pool_size=None)
+    s = kwargs.get('img_size', 224)   # a scaled replica states its own input size, as timm's resolution-aware models do,
+    if s != 224:                      # and its last map's size (fastai's TimmBody pools forward_features when it is set)
+        blocks = kwargs.get('blocks', XS_BLOCKS); n = block_map_sizes(blocks, s)[-1]
+        if blocks[-1][0] != 'select': n = (n + 1) // 2
+        model.pretrained_cfg = model.default_cfg = dict(model.pretrained_cfg, input_size=(3, s, s), pool_size=(n, n))
     return model
 
 @register_model

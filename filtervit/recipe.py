@@ -11,9 +11,12 @@ import numpy as np
 import torch
 import torch.distributed as dist
 from torch import nn
+from torch.utils.data import DataLoader, Dataset
 with warnings.catch_warnings():   # fastai 2.8.7 calls torch.jit.script at import, which torch 2.14 marks deprecated
     warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)
-    from fastai.learner import Learner, ValueMetric, AvgLoss
+    from fastai.learner import Learner, ValueMetric, AvgLoss, AvgSmoothLoss
+    from fastai.data.core import DataLoaders
+    from fastai.data.load import DataLoader as FastaiDataLoader
     from fastai.callback.core import Callback, CancelFitException
     from fastai.callback.tracker import SaveModelCallback, TerminateOnNaNCallback
     from fastai.callback.progress import CSVLogger
@@ -22,11 +25,13 @@ with warnings.catch_warnings():   # fastai 2.8.7 calls torch.jit.script at impor
     from fastai.losses import CrossEntropyLossFlat
     from fastai.torch_core import rank_distrib, num_distrib
     from fastai.distributed import DistributedDL, DistributedTrainer   # DDP through Hugging Face accelerate
+    import fastai.callback.schedule   # Learner.lr_find and fit_one_cycle
+from .data import load_rgb
 
 # %% auto #0
 __all__ = ['paper_lr', 'PaperSchedule', 'EpochSeed', 'NonFiniteStop', 'Throughput', 'atomic_save', 'History', 'read_history',
            'trim_history', 'write_preds', 'unwrap', 'Checkpoint', 'recipe_learner', 'ShardedTrainDL', 'ShardTraining',
-           'start_processes']
+           'start_processes', 'InferenceData', 'export_learner']
 
 # %% ../nbs/10_recipe.ipynb #aacb99ea
 def paper_lr(epoch: int, it: int, n_iter: int, epochs: int, lr: float = 5e-4, eta_min: float = 1e-5,
@@ -68,11 +73,15 @@ class NonFiniteStop(TerminateOnNaNCallback):
 class Throughput(Callback):
     "Training images per second of the current epoch (forward, backward and step; data loading included)."
     order = 2
+    def __init__(self): self.value = float('nan')   # also for get_preds before any fit
     def before_fit(self):
+        if hasattr(self.learn, 'gather_preds'): self.run = False; return   # get_preds: no training to time
         self.value = float('nan')
         # the log's train_loss: the epoch's mean loss (as the authors log it), not fastai's running average, which
-        # would also carry state across a resume; fastai's own AvgLoss, reset at every epoch
-        self.recorder.smooth_loss = AvgLoss()
+        # would also carry state across a resume; fastai's own AvgLoss, reset at every epoch. lr_find keeps fastai's
+        # smoothed loss: its curve and its stop when the loss diverges are drawn from it. Set past fastai's warning on
+        # callback attributes named like the learner's (from a second fit on, `learn.smooth_loss` is the Recorder's value)
+        object.__setattr__(self.recorder, 'smooth_loss', AvgSmoothLoss() if hasattr(self.learn, 'lr_finder') else AvgLoss())
     def before_train(self): self.n, self.t0 = 0, time.perf_counter(); self.recorder.smooth_loss.reset()
     def after_batch(self):
         if self.training: self.n += len(self.yb[0])
@@ -90,6 +99,8 @@ class History(CSVLogger):
     "fastai's `CSVLogger(append=True)` for resumable runs: header written once, epochs skipped by a resume not logged."
     def __init__(self, fname='history.csv'): super().__init__(fname, append=True)
     def before_fit(self):
+        if hasattr(self.learn, 'lr_finder') or hasattr(self.learn, 'gather_preds'):   # lr_find and get_preds: no epoch
+            self.run = False; return
         f = self.path / self.fname
         new = not f.exists() or f.stat().st_size == 0
         self.file = f.open('a')
@@ -156,6 +167,9 @@ class Checkpoint(SaveModelCallback):
     def after_fit(self): pass   # the Learner keeps the last weights; best.pth holds the best
 
 # %% ../nbs/10_recipe.ipynb #2dce3b8f
+def _lr(learn): return learn.opt.hypers[-1]['lr'] if learn.opt is not None else float('nan')   # none in an exported learner
+def _img_s(learn): return learn.throughput.value
+
 def recipe_learner(dls, model: nn.Module, out, config: dict, lr: float = 5e-4, wd: float = 0.01, seed: int = 0,
                    state: dict | None = None, rank: int = 0, world: int = 1, fp16: bool = False, cbs=()) -> Learner:
     "A fastai `Learner` with the paper's recipe and this chapter's callbacks, writing to `out`; `state` resumes a run."
@@ -165,8 +179,7 @@ def recipe_learner(dls, model: nn.Module, out, config: dict, lr: float = 5e-4, w
                     cbs=[PaperSchedule(lr), EpochSeed(seed), NonFiniteStop(), Throughput(),
                          *([History()] if rank == 0 else []), Checkpoint(config, state, write=rank == 0),
                          *([ShardTraining()] if world > 1 else []), *cbs])
-    learn.metrics = [accuracy, ValueMetric(lambda: learn.opt.hypers[-1]['lr'], 'lr'),
-                     ValueMetric(lambda: learn.throughput.value, 'train_img_s')]
+    learn.metrics = [accuracy, ValueMetric(partial(_lr, learn), 'lr'), ValueMetric(partial(_img_s, learn), 'train_img_s')]
     if fp16: learn = learn.to_fp16()
     learn.create_opt()
     if state is not None: learn.opt.load_state_dict(state['opt'])
@@ -194,3 +207,32 @@ def start_processes(device: torch.device) -> tuple[int, int, bool]:
     started = not dist.is_initialized()
     if started: dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo')
     return rank_distrib(), world, started
+
+# %% ../nbs/10_recipe.ipynb #58f238e0
+class _Files(Dataset):
+    "Photos at `files`, through `transform`, as one-element tuples (inputs only)."
+    def __init__(self, files, transform): self.files, self.transform = list(files), transform
+    def __len__(self): return len(self.files)
+    def __getitem__(self, i): return (self.transform(load_rgb(self.files[i])),)
+
+class InferenceData(DataLoaders):
+    "What an exported recipe learner keeps of its data: the class names and the validation transform, no photos."
+    def __init__(self, classes, transform, path='.'):
+        super().__init__(FastaiDataLoader([]), FastaiDataLoader([]), path=path)   # fastai's: `load_learner` moves them
+        self.classes, self.c, self.transform = list(classes), len(classes), transform
+    @classmethod
+    def from_dls(cls, dls): return cls(dls.classes, dls.valid.dataset.transform, dls.path)
+    def new_empty(self): return self
+    def test_dl(self, files, bs: int = 64) -> DataLoader:
+        "A `DataLoader` of `files` with the validation transform, for `learn.get_preds(dl=...)`."
+        return DataLoader(_Files(files, self.transform), bs, shuffle=False)
+
+# %% ../nbs/10_recipe.ipynb #4c4349c8
+def export_learner(learn: Learner, fname='export.pkl', **kwargs):
+    "fastai's `learn.export(fname)` for a recipe learner: `InferenceData` instead of the photos, no run-folder callbacks."
+    dls, run_cbs = learn.dls, [cb for cb in learn.cbs if isinstance(cb, (History, Checkpoint, ShardTraining))]
+    (learn.path / fname).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        learn.dls = InferenceData.from_dls(dls)
+        with learn.removed_cbs(run_cbs): learn.export(fname, **kwargs)
+    finally: learn.dls = dls
