@@ -4,11 +4,13 @@
 
 # %% ../nbs/15_study.ipynb #c9508106
 from __future__ import annotations
-import json, os, shutil, sys
+import json, math, os, shutil, sys
 from collections import Counter
 from pathlib import Path
 import numpy as np
 import torch
+import torch.nn.functional as F
+from torch import nn
 from torch.utils.data import DataLoader, Subset
 from safetensors.torch import save_file
 from .core import OURS, run_cli
@@ -19,10 +21,10 @@ from .interpret import ablation_preds, deletion_insertion_photos
 
 # %% auto #0
 __all__ = ['STUDY_IMG_SIZE', 'STUDY_EPOCHS', 'STUDY_BS', 'STUDY_GRID', 'LONG_EPOCHS', 'LONG_GRID', 'RESULT_FILES', 'PROBE_FILES',
-           'POST_FILES', 'INTERPRET_PHOTOS', 'PROBE_PER_CLASS', 'REPRO_MODELS', 'run_name', 'study_plan', 'post_files',
-           'default_work_dir', 'finished', 'clear_unresumable', 'post_evaluate', 'SelectionProbe',
-           'publish_best_weights', 'study', 'study_main', 'summary_table', 'read_results', 'reproduce',
-           'reproduce_main']
+           'POST_FILES', 'INTERPRET_PHOTOS', 'PROBE_PER_CLASS', 'CLASSIFIER_INITS', 'REPRO_MODELS', 'run_name',
+           'study_plan', 'post_files', 'default_work_dir', 'finished', 'clear_unresumable', 'post_evaluate',
+           'SelectionProbe', 'publish_best_weights', 'study', 'study_main', 'init_classifier', 'initial_loss',
+           'initial_loss_table', 'summary_table', 'read_results', 'reproduce', 'reproduce_main']
 
 # %% ../nbs/15_study.ipynb #f8277dd4
 STUDY_IMG_SIZE, STUDY_EPOCHS, STUDY_BS = 112, 10, 64
@@ -212,6 +214,41 @@ def study_main(argv=None):
     "Console script `filtervit-study`."
     run_cli(study, 'filtervit-study', argv, skip=('grid',),
             errors=(ValueError, FileNotFoundError, FileExistsError, RuntimeError))
+
+# %% ../nbs/15_study.ipynb #74a39b41
+CLASSIFIER_INITS = ('timm', 'torch', 'zero')
+
+def init_classifier(net: nn.Module, how: str = 'timm') -> nn.Module:
+    "Re-initialise `net`'s classifier (`get_classifier()`): 'timm' leaves the model's own rule, 'torch' is `nn.Linear`'s default, 'zero' zeros."
+    if how not in CLASSIFIER_INITS: raise ValueError(f"init_classifier: {how!r} is not one of {CLASSIFIER_INITS}")
+    fc = net.get_classifier()
+    if how == 'torch': fc.reset_parameters()          # U(±1/√fan_in) weights and bias: FilterViT's and DropoutViT's head
+    elif how == 'zero': nn.init.zeros_(fc.weight); nn.init.zeros_(fc.bias)
+    return net
+
+# %% ../nbs/15_study.ipynb #76a4eb7c
+def initial_loss(model: str, x: torch.Tensor, y: torch.Tensor, seed: int = 0, num_classes: int = 10,
+                 classifier: str = 'timm') -> dict:
+    "Cross-entropy and std of the logits of an untrained `model` (seeded as `train` seeds it) on one batch, in eval and in train mode."
+    torch.manual_seed(seed)
+    net = init_classifier(create_model(model, num_classes, img_size=x.shape[-1]), classifier)
+    out = dict(model=model, classifier=classifier, seed=seed)
+    for mode in ('eval', 'train'):                # eval first: train mode's forward moves the BatchNorm running statistics
+        net.train(mode == 'train')
+        with torch.no_grad(): z = net(x)
+        out[f'{mode}_loss'], out[f'{mode}_std'] = F.cross_entropy(z, y).item(), z.std().item()
+    return out
+
+# %% ../nbs/15_study.ipynb #2e922953
+def initial_loss_table(x: torch.Tensor, y: torch.Tensor, runs=None, seeds=(0, 1, 2), num_classes: int = 10) -> tuple[list[dict], str]:
+    "`initial_loss` of each (model, classifier) in `runs` (default: the study's models, timm's heads) and seed: the rows and a Markdown table."
+    runs = runs or [(m, 'timm') for m in dict.fromkeys(m for m, _ in STUDY_GRID)]
+    rows = [initial_loss(m, x, y, s, num_classes, c) for m, c in runs for s in seeds]
+    lines = [f"| model | classifier | seed | loss, eval mode | logit std, eval | loss, train mode | logit std, train |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    lines += [f"| {r['model']} | {r['classifier']} | {r['seed']} | {r['eval_loss']:.3f} | {r['eval_std']:.3f} | "
+              f"{r['train_loss']:.3f} | {r['train_std']:.3f} |" for r in rows]
+    return rows, '\n'.join(lines)
 
 # %% ../nbs/15_study.ipynb #55bfca58
 REPRO_MODELS = ('filtervit_xs', 'dropoutvit_xs', 'mobilevit_s')
