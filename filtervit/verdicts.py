@@ -252,8 +252,8 @@ def _claim_rows(results, c) -> list[dict]:
     out = [dict(row, scope='procedure', runs=(len(ra), len(rb) * (not within)), a=a.mean(1).tolist(),
                 b=b.mean(1).tolist() if b is not None else None, names=names, interval=r,
                 photos_only=photo_interval(a, b), margin=c.get('margin'), equal_ok=c.get('equal_ok', False))]
-    slow = [f"{p.name} (training loss {loss_fraction(p):.2f} × ln classes)" for p in ra + rb
-            if loss_fraction(p) > CONVERGED_FRACTION]
+    fractions = {p.name: loss_fraction(p) for p in ra + rb}       # each run's history read once
+    slow = [f"{n} (training loss {f:.2f} × ln classes)" for n, f in fractions.items() if f > CONVERGED_FRACTION]
     if slow: out[0]['not_converged'] = slow
     if c.get('weights'):   # these trained networks: the weights fixed, only the photos resampled
         out += [dict(row, scope=f'network {p.name}', runs=(1, int(b is not None)), a=[float(a[i].mean())],
