@@ -161,6 +161,8 @@ def correctness(run_dirs, epoch: str | int = 'best') -> np.ndarray:
         elif not np.array_equal(paths, p['paths']):
             raise ValueError(f"{d}: not evaluated on the same photos as {run_dirs[0]}")
         e = {'best': int(p['best_epoch']), 'last': int(p['last_epoch'])}.get(epoch, epoch)
+        if not (isinstance(e, (int, np.integer)) and 0 <= e < len(p['preds'])):
+            raise ValueError(f"{Path(d) / 'preds.npz'}: no epoch {epoch!r} (it holds epochs 0-{len(p['preds']) - 1}, 'best', 'last')")
         rows.append(p['preds'][e] == p['targets'])
     return np.stack(rows)
 
