@@ -227,7 +227,7 @@ def interpret(run: str,           # a trained FilterViT run folder (result.json,
     "Deletion/insertion curves and selection overlaps of a trained FilterViT run (JSON + PNG)."
     dest = Path(out or Path(run) / 'interpretability')   # checked before the work, not after it
     if dest.exists() and not dest.is_dir(): raise FileExistsError(f"--out {dest} is a file, not a folder")
-    rep = interpretability_report(run, data, n_images, out=out or Path(run) / 'interpretability')
+    rep = interpretability_report(run, data, n_images, out=dest)
     for l, r in enumerate(rep['layers']):
         print(f"layer {l}: deletion area {r['deletion_area']:+.3f}, insertion area {r['insertion_area']:+.3f}")
     print(json.dumps({k: round(v, 3) for k, v in rep['overlaps'].items()}))
