@@ -55,7 +55,9 @@ def lab(tmp_path_factory):
 
 def picture(page) -> str:
     "The explorer's current picture (a PNG data URL), once there is one."
-    page.wait_for_selector('.widget-vbox .jp-OutputArea-output img', timeout=240_000)
+    # the first picture comes after "Run All Cells" has run every cell above the explorer on 2 cores: ~200-240 s alone
+    # (a CI run timed out at 240 s), so the first wait allows twice that; later pictures are one draw each
+    page.wait_for_selector('.widget-vbox .jp-OutputArea-output img', timeout=480_000)
     return page.eval_on_selector('.widget-vbox .jp-OutputArea-output img', 'e => e.src')
 
 def redrawn(page, before: str) -> str:
