@@ -42,3 +42,23 @@ def test_the_checker_sees_an_upward_import(tmp_path):
     f = tmp_path / 'x.py'
     f.write_text("from .study import study\nimport filtervit.train\ndef g():\n    from filtervit.bench import main\n")
     assert package_imports(f) == {'study', 'train', 'bench'}
+
+def test_the_package_door_loads_only_the_models():
+    """`filtervit/__init__.py` (hand-written) imports `models` alone, so that `import filtervit` registers the models
+    with timm and nothing more. Python runs it before any submodule, so `import filtervit.core` loads chapter 08 too:
+    the price of timm's registration on import, the contract users rely on (`import filtervit; timm.create_model(...)`)."""
+    assert package_imports(PKG / '__init__.py') == {'models'}
+    num = chapter_of()
+    def closure(m, seen=()):
+        deps = package_imports(PKG / f'{m}.py') & set(num)
+        return set(deps).union(*(closure(d, seen + (m,)) for d in deps if d not in seen))
+    assert all(num[d] <= num['models'] for d in closure('models')), closure('models')
+
+def test_importing_the_package_registers_both_models():
+    import subprocess, sys
+    code = ("import sys, timm, filtervit; print(sorted(timm.list_models(['filtervit*', 'dropoutvit*'])));"
+            "print(sorted(m for m in sys.modules if m.startswith('filtervit.')))")
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, cwd=PKG.parent, check=True).stdout
+    names, mods = out.splitlines()
+    assert names == "['dropoutvit_xs', 'filtervit_xs']", names
+    assert 'filtervit.train' not in mods and 'filtervit.study' not in mods, mods   # nothing above the models floor
