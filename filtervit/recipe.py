@@ -42,7 +42,7 @@ def paper_lr(epoch: int, it: int, n_iter: int, epochs: int, lr: float = 5e-4, et
         return lr * (warmup_start + (1 - warmup_start) * (min(it, w) / w if w > 0 else 1.0))
     return eta_min + (lr - eta_min) * (1 + math.cos(math.pi * epoch / epochs)) / 2
 
-# %% ../nbs/10_recipe.ipynb #94223b02
+# %% ../nbs/10_recipe.ipynb #8503da10
 class PaperSchedule(Callback):
     "Set the learning rate of every training batch from `paper_lr` (epoch, iteration and epoch count from the `Learner`)."
     order = 1
@@ -50,6 +50,7 @@ class PaperSchedule(Callback):
     def before_batch(self):
         if self.training: self.opt.set_hyper('lr', paper_lr(self.epoch, self.iter, self.n_iter, self.n_epoch, self.lr))
 
+# %% ../nbs/10_recipe.ipynb #0c13f407
 class EpochSeed(Callback):
     "Re-seed the global RNGs and the shuffling generator before every epoch: same seed, same order, even after a resume."
     order = 0
@@ -60,6 +61,7 @@ class EpochSeed(Callback):
         g = getattr(self.dls.train, 'generator', None)
         if g is not None: g.manual_seed(s)
 
+# %% ../nbs/10_recipe.ipynb #53d71151
 class NonFiniteStop(TerminateOnNaNCallback):
     "fastai's stop on a NaN or infinite training loss, with a `message` saying where; the last good checkpoint stays."
     def __init__(self): self.message = None      # also when a resumed run has no epoch left to fit
@@ -70,6 +72,7 @@ class NonFiniteStop(TerminateOnNaNCallback):
             print(f"stopping: {self.message}; keeping the last good checkpoint", file=sys.stderr)
             raise CancelFitException()
 
+# %% ../nbs/10_recipe.ipynb #f6127d16
 class Throughput(Callback):
     "Training images per second of the current epoch (forward, backward and step; data loading included)."
     order = 2
@@ -89,12 +92,13 @@ class Throughput(Callback):
         if torch.cuda.is_available() and next(self.model.parameters()).is_cuda: torch.cuda.synchronize()
         self.value = round(self.n / max(time.perf_counter() - self.t0, 1e-9), 2)
 
-# %% ../nbs/10_recipe.ipynb #0816a47b
+# %% ../nbs/10_recipe.ipynb #f887d6e5
 def atomic_save(obj, path):
     "`torch.save` to a temporary file beside `path`, then rename: the file is either the old one or the new one."
     path = Path(path); tmp = path.with_name(path.name + '.tmp')
     torch.save(obj, tmp); os.replace(tmp, path)
 
+# %% ../nbs/10_recipe.ipynb #ec2c438c
 class History(CSVLogger):
     "fastai's `CSVLogger(append=True)` for resumable runs: header written once, epochs skipped by a resume not logged."
     def __init__(self, fname='history.csv'): super().__init__(fname, append=True)
@@ -110,11 +114,13 @@ class History(CSVLogger):
         if len(log) < len(self.recorder.metric_names): return self.old_logger(log)   # a skipped epoch: number and time only
         super()._write_line(log)
 
+# %% ../nbs/10_recipe.ipynb #572e4ac0
 def read_history(path) -> list[dict]:
     "The rows of a `history.csv`: the epoch as int, fastai's `time` as text, every other column as float."
     return [{k: int(v) if k == 'epoch' else v if k == 'time' else float(v) for k, v in r.items()}
             for r in csv.DictReader(open(path))]
 
+# %% ../nbs/10_recipe.ipynb #b36cf579
 def trim_history(path, n_epochs: int):
     "Keep only the rows of epochs `< n_epochs` in the `history.csv` at `path` (atomically)."
     path = Path(path)
@@ -123,6 +129,7 @@ def trim_history(path, n_epochs: int):
     tmp = path.with_name(path.name + '.tmp')
     tmp.write_text(head + ''.join(r for r in rows if r.strip() and int(r.split(',')[0]) < n_epochs)); os.replace(tmp, path)
 
+# %% ../nbs/10_recipe.ipynb #acf219e7
 def write_preds(path, state: dict, dataset):
     "`preds.npz` from a checkpoint's state: per-epoch predicted classes, best/last logits, labels and relative paths."
     root = Path(dataset.root)
@@ -134,10 +141,12 @@ def write_preds(path, state: dict, dataset):
     path = Path(path); tmp = path.with_name('preds.tmp.npz')
     np.savez_compressed(tmp, **arrays); os.replace(tmp, path)
 
+# %% ../nbs/10_recipe.ipynb #1105a0b2
 def unwrap(model: nn.Module) -> nn.Module:
     "The model inside a `DistributedDataParallel` (or `DataParallel`) wrapper; the model itself otherwise."
     return model.module if isinstance(model, (nn.parallel.DistributedDataParallel, nn.DataParallel)) else model
 
+# %% ../nbs/10_recipe.ipynb #3636242e
 class Checkpoint(SaveModelCallback):
     "Every epoch: the resumable state with the validation predictions (atomically, previous kept); `best.pth` on improvement."
     def __init__(self, config: dict, state: dict | None = None, write: bool = True):   # write=False: a rank other than 0
