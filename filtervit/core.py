@@ -4,12 +4,12 @@
 
 # %% ../nbs/00_core.ipynb #63da0a6d
 from __future__ import annotations
-import argparse, contextlib, inspect, io, sys, typing
+import argparse, contextlib, inspect, io, sys, typing, warnings
 from fastcore.docments import docments
 from fastcore.script import Param
 
 # %% auto #0
-__all__ = ['OURS', 'TABLE1_BASELINES', 'cli_parser', 'run_cli', 'cli_error', 'keep_freed_memory']
+__all__ = ['OURS', 'TABLE1_BASELINES', 'cli_parser', 'run_cli', 'cli_error', 'keep_freed_memory', 'quiet_fastai_import']
 
 # %% ../nbs/00_core.ipynb #2033def3
 def _arg_type(anno):
@@ -64,3 +64,11 @@ def keep_freed_memory() -> bool:
             and libc.mallopt(M_TOP_PAD, 1 << 30)):
         raise RuntimeError("keep_freed_memory: glibc refused the mallopt settings")
     return True
+
+# %% ../nbs/00_core.ipynb #66d5d447
+@contextlib.contextmanager
+def quiet_fastai_import():
+    "A context in which fastai's import-time `torch.jit.script` deprecation warning (and only it) is not shown."
+    with warnings.catch_warnings():
+        warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)
+        yield

@@ -11,8 +11,8 @@ import torch
 from torch.utils.data import DataLoader
 from torchvision import datasets, transforms as T
 from PIL import Image, UnidentifiedImageError
-with warnings.catch_warnings():   # fastai 2.8.7 calls torch.jit.script at import, which torch 2.14 marks deprecated
-    warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)
+from .core import quiet_fastai_import
+with quiet_fastai_import():   # fastai 2.8.7's import warns about torch.jit.script (00_core)
     from fastai.data.core import DataLoaders
 
 # %% auto #0

@@ -12,8 +12,8 @@ import torch
 import torch.distributed as dist
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
-with warnings.catch_warnings():   # fastai 2.8.7 calls torch.jit.script at import, which torch 2.14 marks deprecated
-    warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)
+from .core import quiet_fastai_import
+with quiet_fastai_import():   # fastai 2.8.7's import warns about torch.jit.script (00_core)
     from fastai.learner import Learner, ValueMetric, AvgLoss, AvgSmoothLoss
     from fastai.data.core import DataLoaders
     from fastai.data.load import DataLoader as FastaiDataLoader
