@@ -4,11 +4,13 @@
 
 # %% ../nbs/08_models.ipynb #2dd98731
 from __future__ import annotations
-import contextlib
+import contextlib, importlib.resources
+from pathlib import Path
 import torch
 from torch import nn
 from timm.layers import calculate_drop_path_rates
-from timm.models import register_model, build_model_with_cfg, generate_default_cfgs, checkpoint
+from timm.models import (register_model, build_model_with_cfg, generate_default_cfgs, checkpoint, list_pretrained,
+                         resolve_pretrained_cfg)
 from timm.models._features import feature_take_indices
 from .layers import ConvStem, check_image_batch, conv_stem_literal, count_params
 from .select import index_mask
@@ -17,8 +19,9 @@ from .global_attention import (PooledGlobalAttention, FullAttention, pooled_atte
                                         full_attention_literal)
 
 # %% auto #0
-__all__ = ['XS_BLOCKS', 'default_cfgs', 'stem_map_size', 'block_map_sizes', 'scaled_k', 'FilterViT', 'filtervit_xs',
-           'dropoutvit_xs', 'param_table', 'literal_block', 'literal_features', 'literal_forward',
+__all__ = ['XS_BLOCKS', 'EVAL_PREPROCESSING', 'IMAGENETTE_CLASSES', 'IMAGENETTE_NAMES', 'WEIGHTS_DIR', 'default_cfgs',
+           'stem_map_size', 'block_map_sizes', 'scaled_k', 'FilterViT', 'checkpoint_filter_fn', 'weights_metadata',
+           'filtervit_xs', 'dropoutvit_xs', 'param_table', 'literal_block', 'literal_features', 'literal_forward',
            'compare_with_literal', 'frozen_bn_stats']
 
 # %% ../nbs/08_models.ipynb #09dc5856
@@ -204,19 +207,80 @@ class FilterViT(nn.Module):
 
 
 # %% ../nbs/08_models.ipynb #8ecec141
-def _cfg(**kwargs):
-    return dict(url='', num_classes=1000, input_size=(3, 224, 224), pool_size=(4, 4), crop_pct=0.875,
-                interpolation='bilinear', mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5), first_conv='stem.conv.conv',
-                classifier='fc', license='apache-2.0', **kwargs)
+EVAL_PREPROCESSING = dict(crop_pct=224 / 256, interpolation='bilinear', mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5))
+IMAGENETTE_CLASSES = ('n01440764', 'n02102040', 'n02979186', 'n03000684', 'n03028079', 'n03394916', 'n03417042',
+                      'n03425413', 'n03445777', 'n03888257')   # the class folders, in ImageFolder's (sorted) order
+IMAGENETTE_NAMES = ('tench', 'English springer', 'cassette player', 'chain saw', 'church', 'French horn', 'garbage truck',
+                    'gas pump', 'golf ball', 'parachute')
+WEIGHTS_DIR = Path(str(importlib.resources.files('filtervit') / 'weights'))   # the package's pretrained weights
 
-default_cfgs = generate_default_cfgs({'filtervit_xs': _cfg(), 'dropoutvit_xs': _cfg()})
+def _cfg(**kwargs):
+    return {**dict(url='', num_classes=1000, input_size=(3, 224, 224), pool_size=(4, 4), **EVAL_PREPROCESSING,
+                   first_conv='stem.conv.conv', classifier='fc', license='apache-2.0'), **kwargs}
+
+def _in10_112(variant: str, run: str) -> dict:
+    "The tag `in10_112`: `variant` trained 10 epochs on Imagenette at 112² by the study (its run `run`)."
+    return _cfg(file=str(WEIGHTS_DIR / f'{variant}.in10_112.safetensors'), num_classes=10, input_size=(3, 112, 112),
+                pool_size=(2, 2), label_names=IMAGENETTE_CLASSES, label_descriptions=dict(zip(IMAGENETTE_CLASSES, IMAGENETTE_NAMES)),
+                description=f"trained 10 epochs on Imagenette2-224 at 112² (runs/study-imagenette-112/{run})")
+
+default_cfgs = generate_default_cfgs({
+    'filtervit_xs': _cfg(), 'filtervit_xs.in10_112': _in10_112('filtervit_xs', 'filtervit_xs-s2'),
+    'dropoutvit_xs': _cfg(), 'dropoutvit_xs.in10_112': _in10_112('dropoutvit_xs', 'dropoutvit_xs-s0')})
+for _d in default_cfgs.values():   # timm makes the first tag with weights the default; the untagged paper network stays it
+    _d.tags.remove(''); _d.tags.appendleft('')
+
+# %% ../nbs/08_models.ipynb #36cf396c
+def checkpoint_filter_fn(state_dict: dict, model: FilterViT) -> dict:
+    """The state dict for `model` from a plain one, a run's `best.pth` (the same) or its `checkpoint.pth` (`{'model': ...,
+    'opt': ...}`), DDP's `module.` prefix removed; another network's weights are refused in one line (the classifier,
+    which timm replaces when `num_classes` differs, is not compared)."""
+    if isinstance(state_dict.get('model'), dict): state_dict = state_dict['model']
+    sd = {k.removeprefix('module.'): v for k, v in state_dict.items()}
+    want = set(model.state_dict())
+    missing = sorted(k for k in want - set(sd) if not k.startswith('fc.'))
+    extra = sorted(k for k in set(sd) - want if not k.startswith('fc.'))
+    if missing or extra:
+        name = 'FilterViT' if model.attn == 'filter' else 'DropoutViT'
+        raise ValueError(f"{name}: these weights are not a {name}'s: {len(missing)} keys missing (e.g. {missing[:1]}), "
+                         f"{len(extra)} unexpected (e.g. {extra[:1]})")
+    return sd
+
+def weights_metadata(path) -> dict:
+    "The metadata of a `.safetensors` weights file (the study writes `model`, `img_size`, `num_classes`); `{}` otherwise."
+    if not str(path or '').endswith('.safetensors') or not Path(path).is_file(): return {}
+    from safetensors import safe_open
+    with safe_open(str(path), 'pt') as f: return dict(f.metadata() or {})
+
+# %% ../nbs/08_models.ipynb #f090c3e1
+def _weights_size(variant: str, pretrained: bool, kwargs: dict) -> int | None:
+    "The input size the weights were trained at (the file's metadata, else a tag's cfg), checked against `img_size`."
+    cfg = resolve_pretrained_cfg(variant, kwargs.get('pretrained_cfg'), kwargs.get('pretrained_cfg_overlay')).to_dict()
+    name = variant + (f".{cfg['tag']}" if cfg.get('tag') else '')
+    if not pretrained: return cfg['input_size'][-1] if cfg.get('tag') else None
+    if not any(cfg.get(k) for k in ('file', 'url', 'hf_hub_id', 'state_dict')):
+        tags = list_pretrained(f'{variant}.*')
+        raise RuntimeError(f"No pretrained weights exist for {name} (the paper's 224² network, 1000 classes); the trained "
+                           f"tags are {', '.join(tags)}: timm.create_model('{tags[0]}', pretrained=True)")
+    meta = weights_metadata(cfg.get('file'))
+    if meta.get('model', variant) != variant:
+        raise ValueError(f"{name}: the weights {cfg['file']} are a {meta['model']}'s, not a {variant}'s")
+    if 'num_classes' in meta and 'num_classes' not in (kwargs.get('pretrained_cfg_overlay') or {}):   # keep the trained head
+        kwargs['pretrained_cfg_overlay'] = dict(kwargs.get('pretrained_cfg_overlay') or {}, num_classes=int(meta['num_classes']))
+    trained = int(meta['img_size']) if 'img_size' in meta else cfg['input_size'][-1] if cfg.get('tag') else None
+    if trained is not None and kwargs.get('img_size', trained) != trained:
+        raise ValueError(f"{name}: the weights were trained at {trained}², img_size={kwargs['img_size']} would build another "
+                         f"network (other map sizes and K): leave img_size out or pass {trained}")
+    return trained
 
 def _create(variant: str, pretrained: bool = False, **kwargs) -> FilterViT:
+    if (trained := _weights_size(variant, pretrained, kwargs)) is not None: kwargs.setdefault('img_size', trained)
     # features_only: timm's getter (forward_intermediates) over every stage; 'list', 'dict' and 'hook' work too
     feature_cfg = dict(out_indices=(0, 1, 2, 3, 4, 5), feature_cls='getter', flatten_sequential=True)
-    model = build_model_with_cfg(FilterViT, variant, pretrained, feature_cfg=feature_cfg, **kwargs)
+    model = build_model_with_cfg(FilterViT, variant, pretrained, feature_cfg=feature_cfg,
+                                 pretrained_filter_fn=checkpoint_filter_fn, **kwargs)
     s = kwargs.get('img_size', 224)   # a scaled replica states its own input size, as timm's resolution-aware models do,
-    if s != 224:                      # and its last map's size (fastai's TimmBody pools forward_features when it is set)
+    if s != 224 or model.pretrained_cfg['input_size'] != (3, s, s):   # and its last map (fastai's TimmBody pools by it)
         blocks = kwargs.get('blocks', XS_BLOCKS); n = block_map_sizes(blocks, s)[-1]
         if blocks[-1][0] != 'select': n = (n + 1) // 2
         model.pretrained_cfg = model.default_cfg = dict(model.pretrained_cfg, input_size=(3, s, s), pool_size=(n, n))
@@ -224,12 +288,12 @@ def _create(variant: str, pretrained: bool = False, **kwargs) -> FilterViT:
 
 @register_model
 def filtervit_xs(pretrained: bool = False, **kwargs) -> FilterViT:
-    "FilterMobileViT-XS of the paper's Table I (1.89 M parameters at 100 classes)."
+    "FilterMobileViT-XS of the paper's Table I (1.89 M parameters at 100 classes); `.in10_112`: trained on Imagenette at 112²."
     return _create('filtervit_xs', pretrained, attn='filter', **kwargs)
 
 @register_model
 def dropoutvit_xs(pretrained: bool = False, **kwargs) -> FilterViT:
-    "DropoutViT-XS: FilterMobileViT-XS with K random pixels instead of the top-K of a learned mask."
+    "DropoutViT-XS: FilterMobileViT-XS with K random pixels instead of the top-K of a learned mask; `.in10_112` as above."
     return _create('dropoutvit_xs', pretrained, attn='random', **kwargs)
 
 # %% ../nbs/08_models.ipynb #536c1e2e
