@@ -155,7 +155,8 @@ def imagenette(data_dir=None, tar=None, download: bool = False) -> Path:
                             "$FILTERVIT_IMAGENETTE_TAR, or allow the fastai download (download=True / --download).")
 
 # %% ../nbs/09_data.ipynb #d9f9d7c4
-MEAN = STD = (0.5, 0.5, 0.5)
+from .models import EVAL_PREPROCESSING   # its owner: the models' timm config states it too
+MEAN, STD = EVAL_PREPROCESSING['mean'], EVAL_PREPROCESSING['std']
 
 def train_transforms(img_size: int = 224) -> T.Compose:
     "The paper's training augmentation at `img_size`."
@@ -164,7 +165,7 @@ def train_transforms(img_size: int = 224) -> T.Compose:
 
 def val_transforms(img_size: int = 224) -> T.Compose:
     "The paper's validation preprocessing at `img_size` (resize to 256/224·`img_size`, centre crop)."
-    return T.Compose([T.Resize(round(img_size * 256 / 224)), T.CenterCrop(img_size), T.ToTensor(),
+    return T.Compose([T.Resize(round(img_size / EVAL_PREPROCESSING['crop_pct'])), T.CenterCrop(img_size), T.ToTensor(),
                       T.Normalize(MEAN, STD)])
 
 # %% ../nbs/09_data.ipynb #d3e8cc30

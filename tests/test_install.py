@@ -5,14 +5,16 @@ run-time dependencies (torch, timm, ...) are borrowed from the development envir
 import hook makes nbdev, execnb, IPython, Jupyter and ipywidgets unimportable: if the package needed any of them at import
 or build time, this test fails.
 """
-import subprocess, sys, sysconfig, textwrap
+import os, subprocess, sys, sysconfig, textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BLOCKED = ('nbdev', 'execnb', 'IPython', 'ipykernel', 'ipywidgets', 'jupyter_client', 'jupyter_core', 'notebook')
 
+CLEAN_ENV = {k: v for k, v in os.environ.items() if k != 'PYTHONPATH'}   # no checkout on the path, whatever the caller set
+
 def run(*cmd, **kw):
-    r = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, **kw)
+    r = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, env=CLEAN_ENV, **kw)
     assert r.returncode == 0, f"{cmd} failed:\n{r.stdout}\n{r.stderr}"
     return r.stdout
 
@@ -44,3 +46,42 @@ def test_wheel_installs_and_builds_models_without_nbdev_or_jupyter(tmp_path):
     """)
     out = run(py, '-c', script, cwd=tmp_path)
     assert out.startswith('ok ')
+
+
+def test_wheel_ships_the_pretrained_tags_and_classifies_a_photo_offline(tmp_path):
+    """From the installed wheel alone (run from tmp_path, no checkout on the path): `filtervit_xs.in10_112` with
+    pretrained=True loads the packaged weights, and with the cfg's own preprocessing classifies a real Imagenette photo as
+    the study's run did (a photo the run got right, read from its preds.npz). Prints the wheel's size."""
+    import numpy as np, pytest
+    mini = ROOT.parent / 'shared' / 'data' / 'imagenette2-224-mini' / 'val'
+    preds = ROOT / 'runs' / 'study-imagenette-112' / 'filtervit_xs-s2' / 'preds.npz'
+    if not (mini.is_dir() and preds.exists()): pytest.skip(f"{mini} or {preds} is absent")
+    with np.load(preds) as z:
+        right = z['preds'][int(z['best_epoch'])] == z['targets']
+        photos = [(mini / str(p), int(t)) for p, t, ok in zip(z['paths'], z['targets'], right) if ok and (mini / str(p)).exists()]
+    photo, label = photos[len(photos) // 2]
+    run(sys.executable, '-m', 'pip', 'wheel', '--no-deps', '--no-build-isolation', '-q', '-w', tmp_path / 'dist', ROOT)
+    wheel, = (tmp_path / 'dist').glob('filtervit-*.whl')
+    print(f"\nwheel {wheel.name}: {wheel.stat().st_size / 1e6:.1f} MB")
+    venv = tmp_path / 'fresh'
+    run(sys.executable, '-m', 'venv', '--without-pip', venv)
+    py = venv / 'bin' / 'python'
+    run(sys.executable, '-m', 'pip', '--python', py, 'install', '-q', '--no-deps', wheel)
+    site = Path(run(py, '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])').strip())
+    (site / '_borrowed_deps.pth').write_text(sysconfig.get_paths()['purelib'] + '\n')
+    script = textwrap.dedent(f"""
+        import torch, timm, filtervit
+        from PIL import Image
+        torch.set_num_threads(1)
+        assert filtervit.__file__.startswith({str(venv)!r}), filtervit.__file__
+        assert timm.list_pretrained('filtervit*') == ['filtervit_xs.in10_112'], timm.list_pretrained('filtervit*')
+        m = timm.create_model('filtervit_xs.in10_112', pretrained=True).eval()
+        assert m.pretrained_cfg['file'].startswith({str(venv)!r}), m.pretrained_cfg['file']
+        tf = timm.data.create_transform(**timm.data.resolve_data_config(model=m))
+        with torch.no_grad(): logits = m(tf(Image.open({str(photo)!r}).convert('RGB'))[None])
+        c = int(logits.argmax())
+        print(c, m.pretrained_cfg['label_descriptions'][m.pretrained_cfg['label_names'][c]])
+    """)
+    out = run(py, '-c', script, cwd=tmp_path).split()
+    print(f"{photo.name} (class {label}): predicted {' '.join(out)}")
+    assert int(out[0]) == label, (out, label)
