@@ -6,6 +6,7 @@ import hook makes nbdev, execnb, IPython, Jupyter and ipywidgets unimportable: i
 or build time, this test fails.
 """
 import os, subprocess, sys, sysconfig, textwrap
+import pytest
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,7 +19,10 @@ def run(*cmd, **kw):
     assert r.returncode == 0, f"{cmd} failed:\n{r.stdout}\n{r.stderr}"
     return r.stdout
 
-def test_wheel_installs_and_builds_models_without_nbdev_or_jupyter(tmp_path):
+@pytest.fixture(scope='module')
+def installed(tmp_path_factory):
+    "(wheel, venv, its python): the wheel built from this checkout, installed without dependencies in a fresh venv that borrows them."
+    tmp_path = tmp_path_factory.mktemp('install')
     run(sys.executable, '-m', 'pip', 'wheel', '--no-deps', '--no-build-isolation', '-q', '-w', tmp_path / 'dist', ROOT)
     wheel, = (tmp_path / 'dist').glob('filtervit-*.whl')
     venv = tmp_path / 'fresh'
@@ -27,6 +31,10 @@ def test_wheel_installs_and_builds_models_without_nbdev_or_jupyter(tmp_path):
     run(sys.executable, '-m', 'pip', '--python', py, 'install', '-q', '--no-deps', wheel)
     site = Path(run(py, '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])').strip())
     (site / '_borrowed_deps.pth').write_text(sysconfig.get_paths()['purelib'] + '\n')
+    return wheel, venv, py
+
+def test_wheel_installs_and_builds_models_without_nbdev_or_jupyter(installed, tmp_path):
+    wheel, venv, py = installed
     script = textwrap.dedent(f"""
         import sys, importlib.abc
         class Block(importlib.abc.MetaPathFinder):
@@ -48,11 +56,11 @@ def test_wheel_installs_and_builds_models_without_nbdev_or_jupyter(tmp_path):
     assert out.startswith('ok ')
 
 
-def test_wheel_ships_the_pretrained_tags_and_classifies_a_photo_offline(tmp_path):
+def test_wheel_ships_the_pretrained_tags_and_classifies_a_photo_offline(installed, tmp_path):
     """From the installed wheel alone (run from tmp_path, no checkout on the path): `filtervit_xs.in10_112` with
     pretrained=True loads the packaged weights, and with the cfg's own preprocessing classifies a real Imagenette photo as
     the study's run did (a photo the run got right, read from its preds.npz). Prints the wheel's size."""
-    import numpy as np, pytest
+    import numpy as np
     mini = ROOT.parent / 'shared' / 'data' / 'imagenette2-224-mini' / 'val'
     preds = ROOT / 'runs' / 'study-imagenette-112' / 'filtervit_xs-s2' / 'preds.npz'
     if not (mini.is_dir() and preds.exists()): pytest.skip(f"{mini} or {preds} is absent")
@@ -60,15 +68,8 @@ def test_wheel_ships_the_pretrained_tags_and_classifies_a_photo_offline(tmp_path
         right = z['preds'][int(z['best_epoch'])] == z['targets']
         photos = [(mini / str(p), int(t)) for p, t, ok in zip(z['paths'], z['targets'], right) if ok and (mini / str(p)).exists()]
     photo, label = photos[len(photos) // 2]
-    run(sys.executable, '-m', 'pip', 'wheel', '--no-deps', '--no-build-isolation', '-q', '-w', tmp_path / 'dist', ROOT)
-    wheel, = (tmp_path / 'dist').glob('filtervit-*.whl')
+    wheel, venv, py = installed
     print(f"\nwheel {wheel.name}: {wheel.stat().st_size / 1e6:.1f} MB")
-    venv = tmp_path / 'fresh'
-    run(sys.executable, '-m', 'venv', '--without-pip', venv)
-    py = venv / 'bin' / 'python'
-    run(sys.executable, '-m', 'pip', '--python', py, 'install', '-q', '--no-deps', wheel)
-    site = Path(run(py, '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])').strip())
-    (site / '_borrowed_deps.pth').write_text(sysconfig.get_paths()['purelib'] + '\n')
     script = textwrap.dedent(f"""
         import torch, timm, filtervit
         from PIL import Image
