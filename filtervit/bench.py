@@ -4,9 +4,10 @@
 
 # %% ../nbs/12_bench.ipynb #30887f63
 from __future__ import annotations
-import csv, importlib.util, platform, tempfile, time, warnings
+import csv, importlib.metadata, importlib.util, platform, subprocess, sys, tempfile, time, warnings
 from pathlib import Path
 import torch
+import torch.nn.functional as F
 from torch.utils.flop_counter import FlopCounterMode
 import timm
 import filtervit.models  # registers our models with timm
@@ -15,30 +16,33 @@ from .layers import fold_batchnorm, count_params
 from fastcore.script import Param, store_true
 from .core import TABLE1_BASELINES, keep_freed_memory, run_cli
 from .data import ASSETS
-from .deploy import export_onnx, ort_session, ort_logits
+from .deploy import export_onnx, ort_session, ort_logits, ov_compiled, ov_logits, load_run_model
 
 # %% auto #0
-__all__ = ['DEFAULT_MODELS', 'VARIANTS', 'ORT_MODELS', 'bench_model', 'count_gflops', 'benchmark', 'machine_info',
-           'read_paper_table', 'write_report', 'speed_accuracy_figure', 'check_bench_args', 'bench', 'main']
+__all__ = ['DEFAULT_MODELS', 'VARIANTS', 'RUNTIMES', 'ORT_MODELS', 'TRAIN_MODELS', 'TRAIN_OPTIMIZER', 'bench_model',
+           'count_gflops', 'benchmark', 'machine_info', 'read_paper_table', 'write_report', 'speed_accuracy_figure',
+           'train_step', 'train_peak_memory', 'benchmark_train']
 
 # %% ../nbs/12_bench.ipynb #85a94ba6
 DEFAULT_MODELS = ('filtervit_xs', 'filtervit_xs:literal', 'filtervit_xs:folded', 'dropoutvit_xs') + TABLE1_BASELINES
 
-VARIANTS = ('literal', 'folded', 'ort')
-ORT_MODELS = ('filtervit_xs', 'dropoutvit_xs', 'mobilevit_s')   # `--runtime onnxruntime` adds their `:ort` rows
+VARIANTS = ('literal', 'folded', 'ort', 'ov')
+RUNTIMES = {'onnxruntime': 'ort', 'openvino': 'ov'}   # `--runtime` name: the variant of its rows
+ORT_MODELS = ('filtervit_xs', 'dropoutvit_xs', 'mobilevit_s')   # each `--runtime` adds their `:ort` / `:ov` rows
 
 def bench_model(spec: str, num_classes: int = 100, device='cpu', channels_last: bool = False, img_size: int = 224):
-    "(callable, module) for `spec`: a timm/our model name, or its `:literal`, `:folded` or `:ort` variant, in eval mode."
+    "(callable, module) for `spec`: a timm/our model name, or its `:literal`, `:folded`, `:ort` (ONNX Runtime) or `:ov` (OpenVINO) variant, in eval mode."
     name, _, variant = spec.partition(':')
     torch.manual_seed(0)
     m = timm.create_model(name, pretrained=False, num_classes=num_classes).to(device).eval()
     if variant == 'literal': return (lambda x: literal_forward(m, x)), m
-    if variant == 'ort':    # ONNX Runtime on the CPU, as many intra-op threads as torch uses (11_deploy)
+    if variant in RUNTIMES.values():   # exported to ONNX and run on the CPU with as many threads as torch uses (11_deploy)
         if torch.device(device).type != 'cpu':
-            raise ValueError(f"{spec}: ONNX Runtime rows are measured on the CPU only")
-        path = Path(tempfile.mkdtemp()) / f"{name}.onnx"
-        session = ort_session(export_onnx(m, path, img_size), threads=torch.get_num_threads())
-        return (lambda x: ort_logits(session, x)), m
+            raise ValueError(f"{spec}: ONNX Runtime and OpenVINO rows are measured on the CPU only")
+        with tempfile.TemporaryDirectory(prefix='filtervit-bench-') as d:   # the runtime keeps the graph in memory: no file is left
+            path, threads = export_onnx(m, Path(d) / f"{name}.onnx", img_size), torch.get_num_threads()
+            run, logits = (ort_session(path, threads), ort_logits) if variant == 'ort' else (ov_compiled(path, threads), ov_logits)
+        return (lambda x: logits(run, x)), m
     if variant == 'folded': m = fold_batchnorm(m)
     elif variant: raise ValueError(f"unknown variant {variant!r} in {spec!r} (use one of {VARIANTS})")
     if channels_last: m = m.to(memory_format=torch.channels_last)
@@ -60,6 +64,27 @@ def _minor_faults() -> int:
     "Minor page faults of this process so far (0 where the platform does not count them)."
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt if resource else 0
 
+def _runtime(spec: str) -> str:
+    "The runtime of a row: 'onnxruntime' for `name:ort`, 'openvino' for `name:ov`, else 'eager'."
+    return {v: k for k, v in RUNTIMES.items()}.get(spec.partition(':')[2], 'eager')
+
+def _interleaved(calls: dict, repeats: int, warmup: int, device='cpu') -> tuple[dict, dict]:
+    "Seconds and minor page faults of each no-argument call in `calls`: `warmup` untimed calls each, then `repeats` rounds of every call once, in a rotating order."
+    names = list(calls)
+    for f in calls.values():
+        for _ in range(warmup): f()
+    times, faults = {s: [] for s in names}, {s: 0 for s in names}
+    for r in range(repeats):
+        for s in names[r % len(names):] + names[:r % len(names)]:
+            _sync(device); f0 = _minor_faults(); t0 = time.perf_counter(); calls[s](); _sync(device)
+            times[s].append(time.perf_counter() - t0); faults[s] += _minor_faults() - f0
+    return times, faults
+
+def _spread(times) -> tuple[float, float, float]:
+    "Median, 10th and 90th percentile (the nearest sample) of `times`."
+    ts = sorted(times); q = lambda p: ts[min(len(ts) - 1, int(p * len(ts)))]
+    return ts[len(ts) // 2], q(0.1), q(0.9)
+
 def benchmark(models=DEFAULT_MODELS, batch_sizes=(1, 32), device: str = 'cpu', threads: int | None = None,
               repeats: int = 20, warmup: int = 3, img_size: int = 224, num_classes: int = 100, amp: bool = False,
               channels_last: bool = False, keep_memory: bool = False, verbose: bool = True) -> list[dict]:
@@ -67,32 +92,24 @@ def benchmark(models=DEFAULT_MODELS, batch_sizes=(1, 32), device: str = 'cpu', t
     if threads: torch.set_num_threads(threads)
     if keep_memory and not keep_freed_memory(): raise RuntimeError("--keep-memory: the C library is not glibc")
     built = {s: bench_model(s, num_classes, device, channels_last, img_size) for s in models}
-    x1 = torch.randn(1, 3, img_size, img_size, device=device)   # FLOPs of an :ort row: those of its PyTorch module
-    info = {s: dict(params=count_params(m), gflops=count_gflops(m if s.endswith(':ort') else f, x1))
+    x1 = torch.randn(1, 3, img_size, img_size, device=device)   # FLOPs of an :ort / :ov row: those of its PyTorch module
+    info = {s: dict(params=count_params(m), gflops=count_gflops(m if _runtime(s) != 'eager' else f, x1))
             for s, (f, m) in built.items()}
     rows = []
     for bs in batch_sizes:
         x = torch.randn(bs, 3, img_size, img_size, device=device)
         if channels_last: x = x.contiguous(memory_format=torch.channels_last)
-        times, faults = {s: [] for s in models}, {s: 0 for s in models}
         low = torch.float16 if device != 'cpu' else torch.bfloat16
         ctx = (lambda: torch.autocast(torch.device(device).type, dtype=low)) if amp else \
               (lambda: torch.autocast('cpu', enabled=False))
         n_rep = repeats if bs == 1 else max(3, repeats // 4)
         with torch.inference_mode(), ctx():
-            for s, (f, _) in built.items():
-                for _ in range(warmup): f(x)
-            for r in range(n_rep):
-                order = list(models)[r % len(models):] + list(models)[:r % len(models)]
-                for s in order:
-                    _sync(device); f0 = _minor_faults(); t0 = time.perf_counter(); built[s][0](x); _sync(device)
-                    times[s].append(time.perf_counter() - t0); faults[s] += _minor_faults() - f0
+            times, faults = _interleaved({s: (lambda f=f: f(x)) for s, (f, _) in built.items()}, n_rep, warmup, device)
         for s in models:
-            ts = sorted(times[s]); med = ts[len(ts) // 2]
-            q = lambda p: ts[min(len(ts) - 1, int(p * len(ts)))]
-            rows.append(dict(model=s, batch=bs, params=info[s]['params'], gflops=round(info[s]['gflops'], 3),
-                             latency_ms=round(med * 1e3, 2), p10_ms=round(q(0.1) * 1e3, 2),
-                             p90_ms=round(q(0.9) * 1e3, 2),
+            med, p10, p90 = _spread(times[s])
+            rows.append(dict(model=s, runtime=_runtime(s), batch=bs, params=info[s]['params'],
+                             gflops=round(info[s]['gflops'], 3), latency_ms=round(med * 1e3, 2),
+                             p10_ms=round(p10 * 1e3, 2), p90_ms=round(p90 * 1e3, 2),
                              img_s=round(bs / med, 2), faults_per_img=round(faults[s] / (n_rep * bs)), repeats=n_rep,
                              device=device, threads=torch.get_num_threads(), amp=amp, channels_last=channels_last,
                              keep_memory=keep_memory))
@@ -117,8 +134,37 @@ def read_paper_table(path=None) -> dict[str, dict]:
     if rows and 'timm_name' not in rows[0]: raise ValueError(f"--paper {path}: no timm_name column (Table I's CSV)")
     return {(r['timm_name'] or 'filtervit_xs'): r for r in rows}
 
-def write_report(rows: list[dict], out, paper_csv=None, note: str = '') -> str:
-    "Write `bench.csv` and `bench.md` to `out`; return the Markdown."
+def _runtimes_line(rows: list[dict]) -> str:
+    "Which runtimes the rows were measured in, with their versions and settings."
+    v = importlib.metadata.version
+    says = {'eager': lambda: f"eager PyTorch {torch.__version__}",
+            'onnxruntime': lambda: f"ONNX Runtime {v('onnxruntime')} (`:ort` rows; CPU provider, threads not spinning)",
+            'openvino': lambda: f"OpenVINO {v('openvino')} (`:ov` rows; CPU, latency hint, float32 inference precision)"}
+    return 'Runtimes: ' + '; '.join(says[rt]() for rt in dict.fromkeys(_runtime(r['model']) for r in rows)) + '.'
+
+def _train_table(rows: list[dict]) -> str:
+    "The Markdown section of the training rows of `benchmark_train`."
+    by = {(r['model'], r['img_size']): r for r in rows}
+    head = ['model', 'input', 'params (M)', 'step: ms', 'img/s', '× mobilevit_s', 'peak memory (MB)']
+    lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
+    for r in rows:
+        mvit = by.get(('mobilevit_s', r['img_size']))
+        lines.append('| ' + ' | '.join([r['model'], f"{r['img_size']}²", f"{r['params'] / 1e6:.2f}",
+            f"{r['step_ms']:.0f} ({r['p10_ms']:.0f}–{r['p90_ms']:.0f})", f"{r['img_s']:.1f} ({r['img_s_p10']:.1f}–{r['img_s_p90']:.1f})",
+            f"{r['img_s'] / mvit['img_s']:.2f}" if mvit else '', f"{r['peak_mem_mb']:,.0f}"]) + ' |')
+    r = rows[0]
+    return (f"\n## Training\n\nOne training step: forward, cross-entropy, backward and an AdamW step (the study's lr "
+            f"{TRAIN_OPTIMIZER['lr']}, weight decay {TRAIN_OPTIMIZER['weight_decay']}), batch {r['batch']}, {r['classes']} classes "
+            f"(the study's), synthetic input (random tensors) and random labels, {r['threads']} threads. Ours are built for each "
+            f"input size (at 112², the study's scaled replicas); timm's baselines take any size. Median step time "
+            f"(10th–90th percentile) over {r['repeats']} interleaved rounds after {r['warmup']} warm-up step(s); img/s = batch / "
+            f"step time. Peak memory: each (model, size) trains {r['memory_steps']} steps in a fresh Python process of its own; the "
+            f"column is that process's peak resident set (`getrusage` `ru_maxrss`) minus its peak before the model was "
+            f"built (after the imports): weights, gradients, AdamW state, activations and allocator slack, never another "
+            f"model's.\n\n" + '\n'.join(lines) + '\n')
+
+def write_report(rows: list[dict], out, paper_csv=None, note: str = '', train_rows: list[dict] | None = None) -> str:
+    "Write `bench.csv` and `bench.md` to `out` (with `train_rows`: also `bench_train.csv` and a training table); return the Markdown."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     with open(out / 'bench.csv', 'w', newline='') as f:
         w = csv.DictWriter(f, list(rows[0])); w.writeheader(); w.writerows(rows)
@@ -132,7 +178,7 @@ def write_report(rows: list[dict], out, paper_csv=None, note: str = '') -> str:
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
     for m in models:
         r1, p = by[(m, sizes[0])], paper.get(m, {})
-        mvit = 'mobilevit_s:ort' if m.endswith(':ort') else 'mobilevit_s'   # each runtime against MobileViT-S in the same runtime
+        mvit = 'mobilevit_s' + (f":{v}" if (v := m.partition(':')[2]) in RUNTIMES.values() else '')   # each runtime against MobileViT-S in the same runtime
         vs_mvit = f"{r1['img_s'] / ref(mvit, sizes[0]):.2f}" if ref(mvit, sizes[0]) else ''
         vs_lit = f"{r1['img_s'] / ref('filtervit_xs:literal', sizes[0]):.2f}" if m.startswith('filtervit_xs') and ref('filtervit_xs:literal', sizes[0]) else ''
         cells = [m, f"{r1['params'] / 1e6:.2f}", f"{r1['gflops']:.2f}",
@@ -143,8 +189,12 @@ def write_report(rows: list[dict], out, paper_csv=None, note: str = '') -> str:
         lines.append('| ' + ' | '.join(cells) + ' |')
     md = (f"Measured on {note or machine_info(rows[0]['device'])}; device {rows[0]['device']}, amp {rows[0]['amp']}, "
           f"channels-last input {rows[0]['channels_last']}, freed memory kept by glibc {rows[0]['keep_memory']}; median latency (10th–90th percentile) over "
-          f"{rows[0]['repeats']} interleaved repeats at batch {sizes[0]}. Paper columns: Table I (M1 Pro CPU, RTX 4090).\n\n"
-          + '\n'.join(lines) + '\n')
+          f"{rows[0]['repeats']} interleaved repeats at batch {sizes[0]}. Paper columns: Table I (M1 Pro CPU, RTX 4090). "
+          f"{_runtimes_line(rows)}\n\n" + '\n'.join(lines) + '\n')
+    if train_rows:
+        with open(out / 'bench_train.csv', 'w', newline='') as f:
+            w = csv.DictWriter(f, list(train_rows[0])); w.writeheader(); w.writerows(train_rows)
+        md += _train_table(train_rows)
     (out / 'bench.md').write_text(md)
     return md
 
@@ -166,57 +216,65 @@ def speed_accuracy_figure(rows: list[dict], path, paper_csv=None, accuracy: dict
     fig.savefig(path, dpi=150); plt.close(fig)
     return path
 
-# %% ../nbs/12_bench.ipynb #ce25f981
-def check_bench_args(models, batch_sizes, device, threads, repeats, warmup, img_size, paper, out, figure,
-                     runtime='eager'):
-    "Refuse, naming the flag, what would fail only after the benchmark has run."
-    if device.startswith('cuda') and not torch.cuda.is_available(): raise ValueError("--device: CUDA is not available")
-    for flag, v, lo in (('--repeats', [repeats], 1), ('--batch-sizes', batch_sizes, 1), ('--warmup', [warmup], 0),
-                        ('--img-size', [img_size], 32), ('--threads', [threads or 1], 1)):
-        if min(v) < lo: raise ValueError(f"{flag} must be at least {lo}, got {min(v)}")
-    unknown = [m for m in models if not timm.is_model(m.split(':')[0])
-               or m.split(':', 1)[1:] not in ([], *([v] for v in VARIANTS))]
-    if unknown: raise ValueError(f"--models: unknown {unknown} (timm names, ours, or name:literal / :folded / :ort)")
-    if runtime not in ('eager', 'onnxruntime'):
-        raise ValueError(f"--runtime must be 'eager' or 'onnxruntime', got {runtime!r}")
-    if (runtime == 'onnxruntime' or any(m.endswith(':ort') for m in models)):
-        if device != 'cpu': raise ValueError("--runtime onnxruntime: ONNX Runtime rows are measured with --device cpu")
-        for mod in ('onnx', 'onnxscript', 'onnxruntime'):
-            if importlib.util.find_spec(mod) is None:
-                raise ValueError(f"--runtime onnxruntime: {mod} is not installed (pip install 'filtervit[deploy]')")
-    read_paper_table(paper)
-    for flag, p in (('--out', Path(out)), ('--figure', Path(figure).parent if figure else None)):
-        if p is not None and p.exists() and not p.is_dir(): raise FileExistsError(f"{flag} {p} is a file, not a folder")
+# %% ../nbs/12_bench.ipynb #10fb5568
+TRAIN_MODELS = ('filtervit_xs', 'dropoutvit_xs', 'mobilevit_s', 'mobilenetv2_100')
+TRAIN_OPTIMIZER = dict(lr=5e-4, betas=(0.9, 0.999), weight_decay=0.01)   # the study's AdamW (filtervit-train's defaults, 10a_train)
 
-def bench(models: Param("timm names, ours, or a variant name:literal / :folded / :ort (ONNX Runtime)", str,
-                        nargs='+') = DEFAULT_MODELS,
-          batch_sizes: Param("batch sizes; the first is timed --repeats times, the others a quarter as often", int,
-                             nargs='+') = (1, 32),
-          device: str = 'cpu',           # 'cpu', 'cuda' or 'cuda:N'
-          threads: int = None,           # CPU threads (torch.set_num_threads; default: torch's own)
-          repeats: int = 20,             # timed repeats at the first batch size, interleaved across models
-          warmup: int = 3,               # untimed calls per model before timing
-          img_size: int = 224,           # input resolution
-          amp: store_true = False,       # autocast (float16 on CUDA, bfloat16 on CPU)
-          channels_last: store_true = False, # channels-last model and input
-          keep_memory: store_true = False,   # glibc keeps freed memory (mallopt), for every model of the run
-          paper: str = None,             # the paper's Table I as CSV (default: the copy shipped in filtervit/assets)
-          out: str = 'runs/bench',       # output folder: bench.csv and bench.md
-          figure: str = None,            # speed-vs-accuracy PNG (default: <out>/speed_vs_accuracy.png)
-          runtime: Param("'onnxruntime' adds ONNX Runtime rows (name:ort) beside the eager rows of ours and mobilevit_s", str,
-                         choices=['eager', 'onnxruntime']) = 'eager'):
-    "Benchmark FilterViT, DropoutViT and the Table I baselines (params, GFLOPs, latency, throughput), interleaved in one run."
-    models, batch_sizes = list(models), list(batch_sizes)
-    check_bench_args(models, batch_sizes, device, threads, repeats, warmup, img_size, paper, out, figure, runtime)   # before measuring
-    if runtime == 'onnxruntime': models = [v for m in models for v in ([m, f'{m}:ort'] if m in ORT_MODELS else [m])]
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        rows = benchmark(models, batch_sizes, device, threads, repeats, warmup, img_size, amp=amp,
-                         channels_last=channels_last, keep_memory=keep_memory)
-    print(write_report(rows, out, paper))
-    print(f"figure: {speed_accuracy_figure(rows, figure or Path(out) / 'speed_vs_accuracy.png', paper)}")
+def train_step(name: str, img_size: int, batch: int = 64, num_classes: int = 10, device='cpu'):
+    "(step, model): `step()` runs one forward + backward + AdamW step of `name` (ours built for `img_size`) on a fixed random batch with random labels."
+    torch.manual_seed(0)
+    m = load_run_model(None, name, num_classes, img_size)[0].to(device).train()
+    opt = torch.optim.AdamW(m.parameters(), **TRAIN_OPTIMIZER)
+    x = torch.randn(batch, 3, img_size, img_size, device=device)
+    y = torch.randint(0, num_classes, (batch,), device=device)
+    def step():
+        opt.zero_grad(set_to_none=True)
+        F.cross_entropy(m(x), y).backward()
+        opt.step()
+    return step, m
+
+# %% ../nbs/12_bench.ipynb #be273fbb
+_MEMORY_PROBE = """
+import resource, warnings; warnings.simplefilter('ignore')
+import torch
+from filtervit.bench import train_step
+torch.set_num_threads({threads})
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+step, _ = train_step({name!r}, {img_size}, {batch}, {num_classes})
+for _ in range({steps}): step()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
+"""
+
+def train_peak_memory(name: str, img_size: int, batch: int = 64, num_classes: int = 10, threads: int | None = None,
+                      steps: int = 2) -> float:
+    "Peak memory (MB) of `steps` training steps of `name` in a fresh Python process: its peak resident set minus its peak before the model was built."
+    if resource is None: raise RuntimeError("train_peak_memory: getrusage is Unix only")
+    code = _MEMORY_PROBE.format(name=name, img_size=img_size, batch=batch, num_classes=num_classes, steps=steps,
+                                threads=threads or torch.get_num_threads())
+    r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
+    if r.returncode:
+        raise RuntimeError(f"the memory probe of {name} at {img_size}² failed: {(r.stderr.strip().splitlines() or ['?'])[-1]}")
+    return int(r.stdout.split()[-1]) * (1 if sys.platform == 'darwin' else 1024) / 1e6   # ru_maxrss: KiB on Linux, bytes on macOS
+
+# %% ../nbs/12_bench.ipynb #0124892a
+def benchmark_train(models=TRAIN_MODELS, sizes=(112, 224), batch: int = 64, repeats: int = 5, warmup: int = 1,
+                    threads: int | None = None, num_classes: int = 10, memory_steps: int = 2, verbose: bool = True) -> list[dict]:
+    "Interleaved training steps of `models` at each input size, and each one's peak memory in a process of its own; one row per (model, size)."
+    if threads: torch.set_num_threads(threads)
+    rows = []
+    for size in sizes:
+        built = {s: train_step(s, size, batch, num_classes) for s in models}
+        params = {s: count_params(m) for s, (_, m) in built.items()}
+        times, _ = _interleaved({s: step for s, (step, _) in built.items()}, repeats, warmup)
+        del built                                   # free this size's models before the probes and the next size
+        for s in models:
+            med, p10, p90 = _spread(times[s])
+            mem = train_peak_memory(s, size, batch, num_classes, torch.get_num_threads(), memory_steps)
+            rows.append(dict(model=s, img_size=size, batch=batch, classes=num_classes, params=params[s],
+                             step_ms=round(med * 1e3, 1), p10_ms=round(p10 * 1e3, 1), p90_ms=round(p90 * 1e3, 1),
+                             img_s=round(batch / med, 2), img_s_p10=round(batch / p90, 2), img_s_p90=round(batch / p10, 2),
+                             peak_mem_mb=round(mem, 1), repeats=repeats, warmup=warmup, memory_steps=memory_steps,
+                             threads=torch.get_num_threads()))
+            if verbose: print(f"train {size:>3}² {s:<20} {rows[-1]['step_ms']:>9.1f} ms  {rows[-1]['img_s']:>7.1f} img/s  "
+                              f"{rows[-1]['peak_mem_mb']:>7.0f} MB")
     return rows
-
-def main(argv=None):
-    "Console script `filtervit-bench`."
-    run_cli(bench, 'filtervit-bench', argv)
