@@ -50,6 +50,12 @@ def test_bench_unknown_variant_fails(tmp_path):
     assert r.returncode != 0 and "--models: unknown ['filtervit_xs:fast']" in r.stderr and 'Traceback' not in r.stderr
     assert not (tmp_path / 'bench.csv').exists()   # refused before anything was measured
 
+@pytest.mark.parametrize('threads', ['0', '-1'])
+def test_bench_refuses_threads_below_one(tmp_path, threads):
+    r = run(BIN / 'filtervit-bench', '--threads', threads, '--runtime', 'onnxruntime', 'openvino', '--train', '--out', tmp_path)
+    assert r.returncode == 2 and r.stderr == f"filtervit-bench: error: --threads must be at least 1, got {threads}\n", r.stderr
+    assert not (tmp_path / 'bench.csv').exists()   # refused before anything was measured
+
 def test_figures_needs_a_runs_folder(tmp_path):
     r = run(BIN / 'filtervit-figures', '--runs', tmp_path / 'none')
     assert r.returncode == 2 and 'is not a folder' in r.stderr and 'Traceback' not in r.stderr
