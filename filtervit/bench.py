@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_bench.ipynb #30887f63
 from __future__ import annotations
-import csv, importlib.metadata, importlib.util, platform, subprocess, sys, tempfile, time, warnings
+import csv, importlib.metadata, importlib.util, inspect, platform, subprocess, sys, tempfile, time, warnings
 from pathlib import Path
 import torch
 import torch.nn.functional as F
@@ -304,9 +304,10 @@ def check_bench_args(models, batch_sizes, device, threads, repeats, warmup, img_
         for mod in ('onnx', 'onnxscript', rt):
             if importlib.util.find_spec(mod) is None:
                 raise ValueError(f"--runtime {rt}: {mod} is not installed (pip install 'filtervit[deploy]')")
-    given = [f for f, v, d in (('--train-models', train_models, TRAIN_MODELS), ('--train-sizes', train_sizes, (112, 224)),
-                               ('--train-batch', train_batch, 64), ('--train-repeats', train_repeats, 5))
-             if (list(v) if isinstance(v, (list, tuple)) else v) != (list(d) if isinstance(d, tuple) else d)]
+    default, as_list = inspect.signature(bench).parameters, lambda v: list(v) if isinstance(v, (list, tuple)) else v
+    given = [f"--{k.replace('_', '-')}" for k, v in (('train_models', train_models), ('train_sizes', train_sizes),
+                                                     ('train_batch', train_batch), ('train_repeats', train_repeats))
+             if as_list(v) != as_list(default[k].default)]
     if given and not train: raise ValueError(f"{', '.join(given)}: training rows are measured with --train only")
     if train:
         if device != 'cpu': raise ValueError("--train: training rows are measured with --device cpu (peak memory is the process's)")
@@ -330,7 +331,7 @@ def bench(models: Param("timm names, ours, or a variant name:literal / :folded /
           channels_last: store_true = False, # channels-last model and input
           keep_memory: store_true = False,   # glibc keeps freed memory (mallopt), for every model of the run
           paper: str = None,             # the paper's Table I as CSV (default: the copy shipped in filtervit/assets)
-          out: str = 'runs/bench',       # output folder: bench.csv and bench.md
+          out: str = 'runs/bench',       # output folder: bench.csv and bench.md (and bench_train.csv with --train)
           figure: str = None,            # speed-vs-accuracy PNG (default: <out>/speed_vs_accuracy.png)
           runtime: Param("runtimes measured beside eager PyTorch: 'onnxruntime' and/or 'openvino' add the rows name:ort / "
                          "name:ov of ours and mobilevit_s", str, nargs='+', choices=['eager', *RUNTIMES]) = ('eager',),
