@@ -59,8 +59,8 @@ def other_settings(config: dict, want: dict) -> dict:
     "The settings of `want` that a run's `config` differs in: `{key: (the run's, wanted)}`."
     return {k: (config.get(k), v) for k, v in want.items() if config.get(k) != v}
 
-def run_problem(run_dir, settings: dict | None = None) -> str | None:
-    "Why `run_dir` is not a finished run of `settings` (no or a damaged file, not completed, other settings), in one line; None if it is one."
+def run_problem(run_dir, settings: dict | None = None, strict: bool = False) -> str | None:
+    "Why `run_dir` is not a finished run of `settings` (no or a damaged file, not completed, other settings), in one line; None if it is one. `strict`: a damaged file raises its `DamagedFile` instead."
     run = Path(run_dir)
     try:
         res = read_json(run / 'result.json')
@@ -69,7 +69,9 @@ def run_problem(run_dir, settings: dict | None = None) -> str | None:
             return f"{run}: a run of other settings {diff}"
         read_npz(run / 'preds.npz', keys=('preds', 'targets', 'paths')); read_history(run / 'history.csv')
     except FileNotFoundError as e: return f"{run}: no {Path(e.filename).name}" if e.filename else str(e)
-    except DamagedFile as e: return str(e)
+    except DamagedFile as e:
+        if strict: raise
+        return str(e)
     return None
 
 def finished(run_dir, settings: dict | None = None) -> bool:
