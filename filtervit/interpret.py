@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 from .data import image_dataloaders, shared_data_dir, image_problem
 from .deploy import load_run_model, run_weights, trained_run, WEIGHTS
 from .figures import photo_batch, draw_selection
-from .core import run_cli
+from .core import run_cli, read_json
 from .select import index_mask
 from .filter_attention import SELECTIONS
 
@@ -184,7 +184,7 @@ def interpretability_report(run_dir, data=None, n_images: int = 50, out=None, se
     if n_images < 1: raise ValueError(f"--n-images must be at least 1, got {n_images}")
     if data is None and shared_data_dir() is None:
         raise FileNotFoundError("no --data folder given and no shared data folder found")
-    res = json.loads((run / 'result.json').read_text())
+    res = read_json(run / 'result.json')
     model, desc = load_run_model(run)
     torch.manual_seed(seed)
     untrained = load_run_model(None, res['model'], model.num_classes, model.img_size)[0]
@@ -283,7 +283,7 @@ def explorer_models(study='../runs/study-imagenette-112', user='../runs/reproduc
         models[name], d = load_run_model(run, arch)
         desc[name] = f"{d} [{run_weights(run)}]" if run else f"{d}: no trained run in {study} or {user}"
         # each model's own run: the two may come from runs on different classes
-        classes[name] = json.loads((run / 'result.json').read_text())['data'].get('class_names') if run else None
+        classes[name] = read_json(run / 'result.json')['data'].get('class_names') if run else None
     return models, desc, classes
 
 def _classes_of(classes, name):

@@ -94,7 +94,7 @@ def post_evaluate(run_dir, data=None, n_interpret: int = INTERPRET_PHOTOS, bs: i
     run = Path(run_dir)
     unknown = set(files) - {'model.safetensors', *POST_FILES}
     if unknown: raise ValueError(f"post_evaluate: unknown files {sorted(unknown)}")
-    res = json.loads((run / 'result.json').read_text())
+    res = read_json(run / 'result.json')
     if res['model'] not in OURS: return []
     cfg = res['config']
     kw = {k: cfg[k] for k in ('eval_selection', 'sampling') if cfg.get(k) is not None}
@@ -291,7 +291,7 @@ def summary_table(rows: list[dict]) -> str:
 
 def read_results(folder) -> list[dict]:
     "Every `result.json` under `folder`, sorted by run name."
-    return [json.loads(f.read_text()) for f in sorted(Path(folder).glob('*/result.json'))]
+    return [read_json(f) for f in sorted(Path(folder).glob('*/result.json'))]
 
 def reproduce(out: str = 'runs/reproduce',      # output folder of this run (not committed)
               study_results: str = 'runs/study-imagenette-112', # the committed study, printed beside
