@@ -217,7 +217,10 @@ def train(model: str | nn.Module = 'filtervit_xs', # filtervit_xs, dropoutvit_xs
                          "(a batch of one photo fails in the first step): use --bs 2 or more")
     mem = available_memory(dev)
     if mem is not None and not force_memory:
-        need = step_memory(probe, img_size, bs) * (1 if dev.type == 'cuda' else int(os.environ.get('LOCAL_WORLD_SIZE', 1)))
+        try: need = step_memory(probe, img_size, bs) * (1 if dev.type == 'cuda' else int(os.environ.get('LOCAL_WORLD_SIZE', 1)))
+        except (RuntimeError, NotImplementedError) as e:   # a module of the user's whose forward reads its data (.item())
+            need = 0; print(f"{name}: the memory of a step was not estimated (its forward cannot run on the meta device: "
+                            f"{str(e).splitlines()[0]})", file=sys.stderr)
         if need > mem[0]:
             raise ValueError(f"--img-size {img_size} --bs {bs}: a training step of {name} needs about {need / 2**30:.1f} GiB, "
                              f"more than the {mem[0] / 2**30:.1f} GiB available ({mem[1]}): lower --bs or --img-size, "
