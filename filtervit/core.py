@@ -4,12 +4,14 @@
 
 # %% ../nbs/00_core.ipynb #63da0a6d
 from __future__ import annotations
-import argparse, contextlib, inspect, io, sys, typing, warnings
+import argparse, contextlib, inspect, io, json, sys, typing, warnings
+from pathlib import Path
 from fastcore.docments import docments
 from fastcore.script import Param
 
 # %% auto #0
-__all__ = ['OURS', 'TABLE1_BASELINES', 'cli_parser', 'run_cli', 'cli_error', 'keep_freed_memory', 'quiet_fastai_import']
+__all__ = ['OURS', 'TABLE1_BASELINES', 'cli_parser', 'run_cli', 'cli_error', 'keep_freed_memory', 'quiet_fastai_import',
+           'DamagedFile', 'read_json', 'read_npz']
 
 # %% ../nbs/00_core.ipynb #2033def3
 def _arg_type(anno):
@@ -72,3 +74,24 @@ def quiet_fastai_import():
     with warnings.catch_warnings():
         warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)
         yield
+
+# %% ../nbs/00_core.ipynb #744fb3cf
+class DamagedFile(ValueError):
+    "A file that exists but cannot be read back (truncated, edited, not what its name says); the message names it."
+
+def read_json(path):
+    "The JSON at `path`, or a `DamagedFile` naming it."
+    try: return json.loads(Path(path).read_text())
+    except (ValueError, UnicodeDecodeError) as e: raise DamagedFile(f"{path} is damaged (not JSON: {e})") from None
+
+def read_npz(path, keys=()) -> dict:
+    "Every array of the `.npz` at `path` (which must hold `keys`), or a `DamagedFile` naming it."
+    import numpy as np, zipfile
+    try:
+        with np.load(path) as z: arrays = {k: z[k] for k in z.files}
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e:
+        if isinstance(e, FileNotFoundError): raise
+        raise DamagedFile(f"{path} is damaged ({type(e).__name__}: {e})") from None
+    if missing := [k for k in keys if k not in arrays]: raise DamagedFile(f"{path} is damaged: it lacks {missing}")
+    return arrays
+

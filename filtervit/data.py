@@ -11,7 +11,7 @@ import torch
 from torch.utils.data import DataLoader
 from torchvision import datasets, transforms as T
 from PIL import Image, UnidentifiedImageError
-from .core import quiet_fastai_import
+from .core import quiet_fastai_import, DamagedFile
 with quiet_fastai_import():   # fastai 2.8.7's import warns about torch.jit.script (00_core)
     from fastai.data.core import DataLoaders
 
@@ -254,7 +254,7 @@ class ImageFolderDataset(datasets.ImageFolder):
         path, target = self.samples[i]
         try: img = self.loader(path)
         except BAD_IMAGE_ERRORS as e:
-            raise RuntimeError(f"{path} became unreadable after the dataset was scanned ({type(e).__name__}: {e})") from e
+            raise DamagedFile(f"{path} became unreadable after the dataset was scanned ({type(e).__name__}: {e})") from None
         return (self.transform(img) if self.transform else img), target
 
 # %% ../nbs/09_data.ipynb #7b3e95af

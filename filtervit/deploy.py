@@ -39,10 +39,7 @@ def load_weights(model: torch.nn.Module, path) -> torch.nn.Module:
         else: sd = torch.load(path, map_location='cpu', weights_only=True)
     except Exception as e:
         raise ValueError(f"weights {path} could not be read ({type(e).__name__}): is the file damaged?") from None
-    try: model.load_state_dict(sd)
-    except RuntimeError as e:
-        raise ValueError(f"weights {path} do not fit {type(model).__name__}: {str(e).splitlines()[0]}") from None
-    return model
+    return filtervit.models.load_strict(model, sd, f"weights {path}")   # what differs, not PyTorch's first line only
 
 def load_run_model(run_dir=None, model: str = 'filtervit_xs', num_classes: int = 10, img_size: int = 224):
     "(model in eval mode, description): the trained weights of a run folder; with `run_dir=None`, an untrained `model`."

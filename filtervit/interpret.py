@@ -11,10 +11,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 import matplotlib.pyplot as plt
-from .data import image_dataloaders, shared_data_dir
+from .data import image_dataloaders, shared_data_dir, image_problem
 from .deploy import load_run_model, run_weights, trained_run, WEIGHTS
 from .figures import photo_batch, draw_selection
-from .core import run_cli
+from .core import run_cli, read_json
 from .select import index_mask
 from .filter_attention import SELECTIONS
 
@@ -22,7 +22,7 @@ from .filter_attention import SELECTIONS
 __all__ = ['region_scores', 'apply_regions', 'deletion_insertion', 'region_patch', 'predict', 'ablation_preds', 'centre_order',
            'deletion_insertion_photos', 'curve_areas', 'selection_grid', 'jaccard', 'selection_overlaps',
            'chance_overlaps', 'interpretability_report', 'interpret', 'main', 'explorer_panel', 'safe_upload_name',
-           'explorer_models', 'explorer']
+           'upload_problem', 'explorer_models', 'explorer']
 
 # %% ../nbs/14_interpret.ipynb #3a230b7a
 def region_scores(importance: torch.Tensor, img_size: int, patch: int) -> torch.Tensor:
@@ -184,7 +184,7 @@ def interpretability_report(run_dir, data=None, n_images: int = 50, out=None, se
     if n_images < 1: raise ValueError(f"--n-images must be at least 1, got {n_images}")
     if data is None and shared_data_dir() is None:
         raise FileNotFoundError("no --data folder given and no shared data folder found")
-    res = json.loads((run / 'result.json').read_text())
+    res = read_json(run / 'result.json')
     model, desc = load_run_model(run)
     torch.manual_seed(seed)
     untrained = load_run_model(None, res['model'], model.num_classes, model.img_size)[0]
@@ -243,10 +243,11 @@ def explorer_panel(model, photo, layer: int = 0, k: int | None = None, classes=N
     x, (crop,) = photo_batch([photo], model.img_size)
     with torch.no_grad(): logits, sels = model.eval().forward_selection(x)
     s = sels[layer]; n = s['map_size']
-    k = k or s['indices'].shape[1]
+    if k is not None and k < 1: raise ValueError(f"K must be at least 1, got {k}")
+    k = min(k or s['indices'].shape[1], n * n)   # the K drawn (and shown): never more than the map's n×n positions
     ax = ax or plt.subplots(figsize=(5, 5))[1]
     imp = s['importance'][0] if s['importance'] is not None else None
-    idx = imp.flatten().topk(min(k, n * n)).indices if imp is not None else s['indices'][0][:k]
+    idx = imp.flatten().topk(k).indices if imp is not None else s['indices'][0][:k]
     draw_selection(ax, crop, imp, idx, n, alpha=.5, dot=4)
     p = logits.softmax(1)[0].topk(min(5, logits.shape[1]))
     names = [classes[i] if classes else str(i) for i in p.indices.tolist()]
@@ -267,22 +268,34 @@ def safe_upload_name(name: str) -> str:
     base = re.sub(r'[^A-Za-z0-9._-]', '_', re.split(r'[\\/]', str(name))[-1]).lstrip('.')[-100:]
     return base or 'upload'
 
-def explorer_models(study='../runs/study-imagenette-112', user='../runs/reproduce') -> tuple[dict, dict, list | None]:
-    "({'FilterViT': m, 'DropoutViT': m}, {name: which weights}, class names): the study's committed weights, else `user`'s run, else untrained."
-    models, desc, classes = {}, {}, None
+def upload_problem(path) -> str | None:
+    "Why an uploaded file cannot be shown (empty, not an image, a decompression bomb), in one line; None if it can."
+    path = Path(path)
+    if path.stat().st_size == 0: return f"{path.name}: the file is empty"
+    why = image_problem(path)
+    return f"{path.name}: not a usable image ({why})" if why else None
+
+def explorer_models(study='../runs/study-imagenette-112', user='../runs/reproduce') -> tuple[dict, dict, dict]:
+    "({'FilterViT': m, 'DropoutViT': m}, {name: which weights}, {name: its run's class names or None}): the study's committed weights, else `user`'s run, else untrained."
+    models, desc, classes = {}, {}, {}
     for name, arch in (('FilterViT', 'filtervit_xs'), ('DropoutViT', 'dropoutvit_xs')):
         run = trained_run(study, arch) or trained_run(user, arch)
         models[name], d = load_run_model(run, arch)
         desc[name] = f"{d} [{run_weights(run)}]" if run else f"{d}: no trained run in {study} or {user}"
-        if run and classes is None: classes = json.loads((run / 'result.json').read_text())['data'].get('class_names')
+        # each model's own run: the two may come from runs on different classes
+        classes[name] = read_json(run / 'result.json')['data'].get('class_names') if run else None
     return models, desc, classes
+
+def _classes_of(classes, name):
+    "The class names of model `name`: `classes` is one list for every model, or a dict per model (`explorer_models`)."
+    return classes.get(name) if isinstance(classes, dict) else classes
 
 def explorer(models: dict, photos: list, classes=None, desc: dict | None = None):
     "Interactive mask explorer over `models` ({'FilterViT': m, 'DropoutViT': m}) and `photos`; static where widgets can't run."
     photos, desc = [Path(p) for p in photos], desc or {n: n for n in models}
     if not _widgets_live():
         name, m = next(iter(models.items()))
-        ax = explorer_panel(m, photos[0], 0, classes=classes)
+        ax = explorer_panel(m, photos[0], 0, classes=_classes_of(classes, name))
         ax.figure.suptitle(f"{desc[name]} (static view: widgets unavailable)", fontsize=8)
         return ax.figure
     import ipywidgets as W
@@ -299,8 +312,10 @@ def explorer(models: dict, photos: list, classes=None, desc: dict | None = None)
         with out:
             out.clear_output(wait=True)
             src = uploads.get(w_photo.value) or next(p for p in photos if p.name == w_photo.value)
+            if why := upload_problem(src): print(why); return   # in the widget, in one line: no traceback
             fig, ax = plt.subplots(figsize=(5, 5))
-            explorer_panel(models[w_model.value], src, w_layer.value, w_k.value, classes, ax)
+            try: explorer_panel(models[w_model.value], src, w_layer.value, w_k.value, _classes_of(classes, w_model.value), ax)
+            except Exception as e: plt.close(fig); print(f"{src.name}: cannot be drawn ({type(e).__name__}: {e})"); return
             plt.show()
     def on_upload(change):
         import tempfile

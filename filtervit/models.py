@@ -21,8 +21,8 @@ from .global_attention import (PooledGlobalAttention, FullAttention, pooled_atte
 # %% auto #0
 __all__ = ['XS_BLOCKS', 'EVAL_PREPROCESSING', 'IMAGENETTE_CLASSES', 'IMAGENETTE_NAMES', 'WEIGHTS_DIR', 'default_cfgs',
            'stem_map_size', 'block_map_sizes', 'scaled_k', 'FilterViT', 'checkpoint_filter_fn', 'weights_metadata',
-           'filtervit_xs', 'dropoutvit_xs', 'param_table', 'literal_block', 'literal_features', 'literal_forward',
-           'compare_with_literal', 'frozen_bn_stats']
+           'load_strict', 'filtervit_xs', 'dropoutvit_xs', 'param_table', 'literal_block', 'literal_features',
+           'literal_forward', 'compare_with_literal', 'frozen_bn_stats']
 
 # %% ../nbs/08_models.ipynb #09dc5856
 XS_BLOCKS = (
@@ -63,6 +63,8 @@ class FilterViT(nn.Module):
                  eval_selection: str = 'fixed', sampling: str = 'batch', seed: int = 0, scorer_impl: str = 'fold',
                  drop_path_rate: float = 0.0):
         super().__init__()
+        if not (isinstance(num_classes, int) and num_classes >= 0):   # a negative count built a headless network silently
+            raise ValueError(f"FilterViT: num_classes must be a whole number >= 0 (0: no classifier), got {num_classes!r}")
         if attn not in ('filter', 'random'):
             raise ValueError(f"FilterViT: attn must be 'filter' or 'random', got {attn!r}")
         given = {k: v for k, v, d in (('eval_selection', eval_selection, 'fixed'), ('sampling', sampling, 'batch'),
@@ -108,7 +110,10 @@ class FilterViT(nn.Module):
         return self
 
     def check_dtype(self, x: torch.Tensor):
-        "A clear error when `x` and the weights differ in dtype (autocast handles mixed precision instead)."
+        "A clear error when `x` is not a tensor, or it and the weights differ in dtype (autocast handles mixed precision instead)."
+        if not isinstance(x, torch.Tensor):
+            raise TypeError(f"FilterViT: the input is a {type(x).__module__}.{type(x).__name__}, not a torch.Tensor of B×3×H×W "
+                            "images: convert it (torch.from_numpy(x), or the timm/fastai transforms)")
         w = self.stem.conv.conv.weight.dtype
         if x.is_floating_point() and x.dtype != w and not torch.is_autocast_enabled(x.device.type):   # integers: the stem's error
             raise TypeError(f"FilterViT: the input is {x.dtype} but the weights are {w}: cast one (x.to({w}) or "
@@ -202,6 +207,8 @@ class FilterViT(nn.Module):
         "A new, freshly initialised classifier for `num_classes` classes (0: return pre-logits features)."
         if global_pool not in (None, 'avg'):
             raise ValueError(f"FilterViT: only average pooling is supported, got {global_pool!r}")
+        if not (isinstance(num_classes, int) and num_classes >= 0):
+            raise ValueError(f"FilterViT: num_classes must be a whole number >= 0 (0: no classifier), got {num_classes!r}")
         self.num_classes = num_classes
         self.fc = nn.Linear(self.head_hidden_size, num_classes) if num_classes > 0 else nn.Identity()
 
@@ -247,10 +254,26 @@ def checkpoint_filter_fn(state_dict: dict, model: FilterViT) -> dict:
     return sd
 
 def weights_metadata(path) -> dict:
-    "The metadata of a `.safetensors` weights file (the study writes `model`, `img_size`, `num_classes`); `{}` otherwise."
+    "The metadata of a `.safetensors` weights file (the study writes `model`, `img_size`, `num_classes`); `{}` otherwise; a damaged file: a `ValueError` naming it."
     if not str(path or '').endswith('.safetensors') or not Path(path).is_file(): return {}
     from safetensors import safe_open
-    with safe_open(str(path), 'pt') as f: return dict(f.metadata() or {})
+    try:
+        with safe_open(str(path), 'pt') as f: return dict(f.metadata() or {})
+    except Exception as e: raise ValueError(f"the weights {path} could not be read ({type(e).__name__}: {e}): is the file damaged?") from None
+
+def load_strict(model: nn.Module, state_dict: dict, source: str) -> nn.Module:
+    "`model.load_state_dict(state_dict)`, strictly; a mismatch is one `ValueError` naming `source` and what differs (missing and unexpected keys, shapes: the first 3 of each)."
+    try: model.load_state_dict(state_dict); return model
+    except RuntimeError: pass
+    want = model.state_dict()
+    few = lambda xs: ', '.join(xs[:3]) + (f" and {len(xs) - 3} more" if len(xs) > 3 else '')
+    missing, extra = [k for k in want if k not in state_dict], [k for k in state_dict if k not in want]
+    shapes = [f"{k} {tuple(state_dict[k].shape)} vs the model's {tuple(v.shape)}" for k, v in want.items()
+              if k in state_dict and getattr(state_dict[k], 'shape', v.shape) != v.shape]
+    parts = ([f"{len(missing)} missing keys ({few(missing)})"] if missing else []) + \
+            ([f"{len(extra)} unexpected keys ({few(extra)})"] if extra else []) + \
+            ([f"{len(shapes)} shapes differ ({few(shapes)})"] if shapes else [])
+    raise ValueError(f"{source} do not fit {type(model).__name__}: {'; '.join(parts) or 'load_state_dict refused them'}")
 
 # %% ../nbs/08_models.ipynb #f090c3e1
 def _weights_size(variant: str, pretrained: bool, kwargs: dict) -> int | None:
@@ -262,7 +285,14 @@ def _weights_size(variant: str, pretrained: bool, kwargs: dict) -> int | None:
         tags = list_pretrained(f'{variant}.*')
         raise RuntimeError(f"No pretrained weights exist for {name} (the paper's 224² network, 1000 classes); the trained "
                            f"tags are {', '.join(tags)}: timm.create_model('{tags[0]}', pretrained=True)")
-    meta = weights_metadata(cfg.get('file'))
+    file = cfg.get('file')
+    if file and not Path(file).is_file():   # timm's own error is FileNotFoundError() with no message
+        raise FileNotFoundError(f"{name}: the weights file {file} does not exist (pretrained_cfg_overlay=dict(file=...))")
+    if file and not str(file).endswith('.safetensors'):   # a .pth: read once here, so that a damaged one is named
+        try: torch.load(file, map_location='cpu', weights_only=True)
+        except Exception as e:
+            raise ValueError(f"{name}: the weights {file} could not be read ({type(e).__name__}): is the file damaged?") from None
+    meta = weights_metadata(file)
     if meta.get('model', variant) != variant:
         raise ValueError(f"{name}: the weights {cfg['file']} are a {meta['model']}'s, not a {variant}'s")
     if 'num_classes' in meta and 'num_classes' not in (kwargs.get('pretrained_cfg_overlay') or {}):   # keep the trained head

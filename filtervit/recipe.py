@@ -12,7 +12,7 @@ import torch
 import torch.distributed as dist
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
-from .core import quiet_fastai_import
+from .core import quiet_fastai_import, DamagedFile
 with quiet_fastai_import():   # fastai 2.8.7's import warns about torch.jit.script (00_core)
     from fastai.learner import Learner, ValueMetric, AvgLoss, AvgSmoothLoss
     from fastai.data.core import DataLoaders
@@ -116,9 +116,13 @@ class History(CSVLogger):
 
 # %% ../nbs/10_recipe.ipynb #572e4ac0
 def read_history(path) -> list[dict]:
-    "The rows of a `history.csv`: the epoch as int, fastai's `time` as text, every other column as float."
-    return [{k: int(v) if k == 'epoch' else v if k == 'time' else float(v) for k, v in r.items()}
-            for r in csv.DictReader(open(path))]
+    "The rows of a `history.csv`: the epoch as int, fastai's `time` as text, every other column as float (a damaged log: `DamagedFile` naming it)."
+    try:
+        with open(path) as f:
+            return [{k: int(v) if k == 'epoch' else v if k == 'time' else float(v) for k, v in r.items()}
+                    for r in csv.DictReader(f)]
+    except (ValueError, TypeError, AttributeError, UnicodeDecodeError) as e:   # a cut row, a second header, an edit
+        raise DamagedFile(f"{path} is damaged (not a filtervit-train history: {e})") from None
 
 # %% ../nbs/10_recipe.ipynb #b36cf579
 def trim_history(path, n_epochs: int):

@@ -13,18 +13,19 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader, Subset
 from safetensors.torch import save_file
-from .core import OURS, run_cli
+from .core import OURS, run_cli, read_json, read_npz, DamagedFile
 from .data import ImageFolderDataset, val_transforms
 from .train import train, create_model, earlier_run
-from .recipe import Callback, unwrap
+from .recipe import Callback, unwrap, read_history
 from .interpret import ablation_preds, deletion_insertion_photos
 
 # %% auto #0
 __all__ = ['STUDY_IMG_SIZE', 'STUDY_EPOCHS', 'STUDY_BS', 'STUDY_GRID', 'LONG_EPOCHS', 'LONG_GRID', 'RESULT_FILES', 'PROBE_FILES',
            'POST_FILES', 'INTERPRET_PHOTOS', 'PROBE_PER_CLASS', 'CLASSIFIER_INITS', 'REPRO_MODELS', 'run_name',
-           'study_plan', 'post_files', 'default_work_dir', 'finished', 'clear_unresumable', 'post_evaluate',
-           'SelectionProbe', 'publish_best_weights', 'study', 'study_main', 'init_classifier', 'initial_loss',
-           'initial_loss_table', 'summary_table', 'read_results', 'reproduce', 'reproduce_main']
+           'study_plan', 'post_files', 'default_work_dir', 'other_settings', 'run_problem', 'finished',
+           'clear_unresumable', 'post_evaluate', 'SelectionProbe', 'publish_best_weights', 'study', 'study_main',
+           'init_classifier', 'initial_loss', 'initial_loss_table', 'summary_table', 'read_results', 'reproduce',
+           'reproduce_main']
 
 # %% ../nbs/15_study.ipynb #f8277dd4
 STUDY_IMG_SIZE, STUDY_EPOCHS, STUDY_BS = 112, 10, 64
@@ -54,10 +55,28 @@ def default_work_dir() -> Path:
     "Where runs keep their checkpoints: `$FILTERVIT_CACHE`, else `~/.cache/filtervit` (outside the work tree, so a fresh clone resumes)."
     return Path(os.environ.get('FILTERVIT_CACHE') or Path.home() / '.cache' / 'filtervit')
 
-def finished(run_dir) -> bool:
-    "Whether `run_dir` holds a completed run's `result.json`."
-    f = Path(run_dir) / 'result.json'
-    return f.exists() and json.loads(f.read_text()).get('status') == 'completed'
+def other_settings(config: dict, want: dict) -> dict:
+    "The settings of `want` that a run's `config` differs in: `{key: (the run's, wanted)}`."
+    return {k: (config.get(k), v) for k, v in want.items() if config.get(k) != v}
+
+def run_problem(run_dir, settings: dict | None = None, strict: bool = False) -> str | None:
+    "Why `run_dir` is not a finished run of `settings` (no or a damaged file, not completed, other settings), in one line; None if it is one. `strict`: a damaged file raises its `DamagedFile` instead."
+    run = Path(run_dir)
+    try:
+        res = read_json(run / 'result.json')
+        if res.get('status') != 'completed': return f"{run}: the run is {res.get('status')!r}, not completed"
+        if settings and (diff := other_settings(res.get('config', {}), settings)):
+            return f"{run}: a run of other settings {diff}"
+        read_npz(run / 'preds.npz', keys=('preds', 'targets', 'paths')); read_history(run / 'history.csv')
+    except FileNotFoundError as e: return f"{run}: no {Path(e.filename).name}" if e.filename else str(e)
+    except DamagedFile as e:
+        if strict: raise
+        return str(e)
+    return None
+
+def finished(run_dir, settings: dict | None = None) -> bool:
+    "Whether `run_dir` holds a completed run (of `settings`, if given) whose `result.json`, `preds.npz` and `history.csv` read."
+    return run_problem(run_dir, settings) is None
 
 def clear_unresumable(run_dir) -> list[str]:
     "In a folder the study owns: remove the files of an unfinished run that left no checkpoint (killed in its first epoch), and say so."
@@ -75,7 +94,7 @@ def post_evaluate(run_dir, data=None, n_interpret: int = INTERPRET_PHOTOS, bs: i
     run = Path(run_dir)
     unknown = set(files) - {'model.safetensors', *POST_FILES}
     if unknown: raise ValueError(f"post_evaluate: unknown files {sorted(unknown)}")
-    res = json.loads((run / 'result.json').read_text())
+    res = read_json(run / 'result.json')
     if res['model'] not in OURS: return []
     cfg = res['config']
     kw = {k: cfg[k] for k in ('eval_selection', 'sampling') if cfg.get(k) is not None}
@@ -146,7 +165,7 @@ def publish_best_weights(results, work, grid=STUDY_GRID) -> dict:
         names = [run_name(m, s) for m, s in grid if m == model]
         if not all(finished(results / n) for n in names) or not list(results.glob(f'{model}-s*/model.safetensors')):
             continue            # seeds still to run, or a model whose weights the study does not commit (the baselines)
-        acc = {n: json.loads((results / n / 'result.json').read_text())['best_accuracy'] for n in names}
+        acc = {n: read_json(results / n / 'result.json')['best_accuracy'] for n in names}
         best = max(names, key=acc.get)                                   # the first of equals: a tie goes to the earlier seed
         if not (results / best / 'model.safetensors').exists():
             src = work / best / 'model.safetensors'
@@ -176,7 +195,7 @@ def study(results: str = None,       # folder of the finished runs' small files 
     results, grid = Path(results or study_plan(epochs)[0]), grid or study_plan(epochs)[1]
     work = Path(work) if work else default_work_dir() / results.name
     other = {n.parent.name: e for n in sorted(results.glob('*/result.json')) if finished(n.parent)
-             and (e := json.loads(n.read_text())['config']['epochs']) != epochs}
+             and (e := read_json(n)['config']['epochs']) != epochs}
     if other: raise ValueError(f"{results} holds runs of other epochs ({other}): a study of {epochs} epochs needs its own "
                                f"--results (default for {epochs}: {study_plan(epochs)[0]})")
     names = {run_name(m, s): (m, s) for m, s in grid}
@@ -185,9 +204,14 @@ def study(results: str = None,       # folder of the finished runs' small files 
     if unknown: raise ValueError(f"--runs: {unknown} are not in the grid {list(names)}")
     if img_size % 14 and any(m == 'filtervit_xs' for m, _ in todo.values()):   # post_evaluate's 14×14 deletion grid
         raise ValueError(f"--img-size {img_size}: FilterViT's deletion/insertion after the run needs a multiple of 14")
-    done = []
+    done, want = [], dict(epochs=epochs, img_size=img_size, bs=bs, data=data, limit_per_class=limit_per_class,
+                          val_limit_per_class=val_limit_per_class)
     for name, (model, seed) in todo.items():
-        if finished(results / name): print(f"{name}: finished, in {results / name}"); continue
+        if (why := run_problem(results / name)) is None:   # a finished run: of this study's settings, or refused
+            if diff := other_settings(read_json(results / name / 'result.json')['config'], dict(want, model=model, seed=seed)):
+                raise ValueError(f"{results / name} is a finished run of other settings {diff}: a --results folder holds one study")
+            print(f"{name}: finished, in {results / name}"); continue
+        if (results / name).exists(): print(f"{name}: not finished ({why}); running it", file=sys.stderr)
         run = work / name
         clear_unresumable(run)
         resume = (run / 'checkpoint.pth').exists() or (run / 'checkpoint.prev.pth').exists()
@@ -267,7 +291,7 @@ def summary_table(rows: list[dict]) -> str:
 
 def read_results(folder) -> list[dict]:
     "Every `result.json` under `folder`, sorted by run name."
-    return [json.loads(f.read_text()) for f in sorted(Path(folder).glob('*/result.json'))]
+    return [read_json(f) for f in sorted(Path(folder).glob('*/result.json'))]
 
 def reproduce(out: str = 'runs/reproduce',      # output folder of this run (not committed)
               study_results: str = 'runs/study-imagenette-112', # the committed study, printed beside
@@ -287,8 +311,7 @@ def reproduce(out: str = 'runs/reproduce',      # output folder of this run (not
                 img_size=img_size, seed=seed, data=data)
     for name in models:                  # a finished run of other settings would be reported as this one: refused
         if finished(out / name):
-            cfg = json.loads((out / name / 'result.json').read_text())['config']
-            diff = {k: (cfg.get(k), v) for k, v in want.items() if cfg.get(k) != v}
+            diff = other_settings(read_json(out / name / 'result.json')['config'], want)
             if diff: raise ValueError(f"{out / name} is a finished run of other settings {diff}: choose another --out")
     for name in models:
         run = out / name

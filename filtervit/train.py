@@ -4,12 +4,15 @@
 
 # %% ../nbs/10a_train.ipynb #b340287f
 from __future__ import annotations
-import contextlib, fcntl, hashlib, json, math, os, platform, sys, time, warnings
+import contextlib, copy, fcntl, hashlib, json, math, os, platform, sys, time, warnings, weakref
 from pathlib import Path
 import numpy as np
 import torch
 import torch.distributed as dist
 from torch import nn
+import torch.nn.functional as F
+from torch.utils._python_dispatch import TorchDispatchMode
+from torch.utils._pytree import tree_leaves
 import timm
 from .core import run_cli, OURS, keep_freed_memory
 import filtervit.models  # registers filtervit_xs / dropoutvit_xs with timm
@@ -20,7 +23,8 @@ from fastai.torch_core import num_distrib, rank_distrib
 
 # %% auto #0
 __all__ = ['RUN_FILES', 'create_model', 'resolve_data', 'cpu_busy_elsewhere', 'busy_cpu_note', 'run_lock', 'earlier_run',
-           'photo_fingerprint', 'check_positive', 'load_checkpoint', 'train', 'main']
+           'photo_fingerprint', 'meta_model', 'has_batchnorm', 'step_memory', 'available_memory', 'check_positive',
+           'load_checkpoint', 'train', 'main']
 
 # %% ../nbs/10a_train.ipynb #526929af
 def create_model(name: str, num_classes: int, img_size: int = 224, **kwargs) -> nn.Module:
@@ -35,11 +39,19 @@ def resolve_data(data: str, data_dir=None, download: bool = False) -> Path:
     "The ImageFolder for `data`: 'imagenette', 'img100:<subset>:<imagenet path>', or a folder path."
     if data == 'imagenette': return imagenette(data_dir, download=download)
     if data.startswith('img100:'):
-        _, subset, imagenet = data.split(':', 2)
+        parts = data.split(':', 2)
+        if len(parts) != 3 or not parts[1].isdigit() or not 1 <= int(parts[1]) <= 5 or not parts[2]:
+            raise ValueError(f"--data {data}: expected img100:<subset 1-5>:<ImageNet folder>, e.g. img100:1:/data/imagenet")
+        _, subset, imagenet = parts
         dest = Path(data_dir or Path(imagenet).parent) / f'img100-subset{int(subset)}'
         build_img100(imagenet, dest, int(subset))
         return dest
-    return Path(data)
+    path = Path(data)
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"--data {data}: a file, not a folder with train/ and val/ "
+                         "(or 'imagenette', or img100:<subset 1-5>:<ImageNet folder>)")
+    if not path.exists(): raise FileNotFoundError(f"--data {data}: the folder does not exist")
+    return path
 
 # %% ../nbs/10a_train.ipynb #ab4e48ed
 def cpu_busy_elsewhere(window: float = 0.5) -> float | None:
@@ -92,6 +104,53 @@ def photo_fingerprint(dls) -> dict:
         return f"{len(rel)} photos, sha1 {hashlib.sha1(chr(10).join(rel).encode()).hexdigest()[:12]}"
     return dict(train=one(dls.train_ds), valid=one(dls.valid_ds))
 
+# %% ../nbs/10a_train.ipynb #b9d6b7e4
+class _LiveBytes(TorchDispatchMode):
+    "While active: bytes held by the storages that operations create (each counted once, until its last tensor is freed), and their peak."
+    def __init__(self): super().__init__(); self.refs, self.size, self.now, self.peak = {}, {}, 0, 0
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        out = func(*args, **(kwargs or {}))
+        for t in tree_leaves(out):
+            if isinstance(t, torch.Tensor): self._hold(t)
+        return out
+    def _hold(self, t):
+        key = t.untyped_storage()._cdata   # views share their base's storage: counted once
+        if key not in self.refs:
+            self.refs[key], self.size[key] = 0, t.untyped_storage().nbytes()
+            self.now += self.size[key]; self.peak = max(self.peak, self.now)
+        self.refs[key] += 1
+        weakref.finalize(t, self._drop, key)
+    def _drop(self, key):
+        self.refs[key] -= 1
+        if not self.refs[key]: self.now -= self.size.pop(key); del self.refs[key]
+
+def meta_model(model, num_classes: int = 10, img_size: int = 224, **kwargs) -> nn.Module:
+    "`model` (a name for `create_model`, or a module, copied) on the meta device: its shapes, no memory, no weights."
+    if not isinstance(model, str): return copy.deepcopy(model).to('meta')
+    with torch.device('meta'): return create_model(model, num_classes, img_size=img_size, **kwargs)
+
+def has_batchnorm(net: nn.Module) -> bool:
+    "Whether `net` holds a BatchNorm layer (which needs more than one value per channel in training mode)."
+    return any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in net.modules())
+
+def step_memory(model, img_size: int, bs: int, num_classes: int = 10, **kwargs) -> int:
+    "Bytes one training step of `model` needs at `bs` photos of `img_size`²: forward, loss and backward traced on the meta device, plus the weights and AdamW's two states."
+    net = meta_model(model, num_classes, img_size, **kwargs).train()
+    x = torch.empty(bs, 3, img_size, img_size, device='meta')
+    with _LiveBytes() as live:
+        out = net(x)
+        F.cross_entropy(out, torch.zeros(out.shape[0], dtype=torch.long, device='meta')).backward()
+    return live.peak + 3 * sum(p.numel() * p.element_size() for p in net.parameters())
+
+def available_memory(dev: torch.device) -> tuple[int, str] | None:
+    "(bytes, where they were read) this process can still use on `dev`: the device's free memory, or MemAvailable (Linux); None if unknown."
+    if dev.type == 'cuda': return torch.cuda.mem_get_info(dev)[0], f"free on {torch.cuda.get_device_name(dev)}"
+    try:
+        with open('/proc/meminfo') as f: kb = next(int(l.split()[1]) for l in f if l.startswith('MemAvailable:'))
+    except (OSError, StopIteration, ValueError, IndexError): return None
+    return kb * 1024, 'MemAvailable in /proc/meminfo'
+
+
 # %% ../nbs/10a_train.ipynb #4754989a
 def _device(device: str) -> torch.device:
     if device == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
@@ -140,6 +199,7 @@ def train(model: str | nn.Module = 'filtervit_xs', # filtervit_xs, dropoutvit_xs
           progress: bool = True,         # progress bars and the per-epoch table
           download: bool = False,        # with --data imagenette and no local tar: fastai's imagenette2-320 download
           keep_memory: bool = True,      # on CPU, glibc keeps freed memory (00_core: no page faults per step, 1.4-1.7x faster here)
+          force_memory: bool = False,    # train even when a step's estimated memory exceeds what the machine has available
           cbs=()) -> dict:               # extra fastai callbacks (from Python)
     "Train a model with the recipe of the paper's Table I; write the log, checkpoints, predictions and `result.json` to `out`."
     check_positive(epochs=epochs, bs=bs, lr=lr, img_size=img_size, limit_per_class=limit_per_class,
@@ -149,14 +209,32 @@ def train(model: str | nn.Module = 'filtervit_xs', # filtervit_xs, dropoutvit_xs
     if dev.type == 'cuda' and num_distrib() > 1:
         dev = torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0))); torch.cuda.set_device(dev)
     if out.exists() and not out.is_dir(): raise FileExistsError(f"--out {out} is a file, not a folder")
-    path = resolve_data(data, data_dir, download)
     name = model if isinstance(model, str) else type(model).__name__
+    kw = {k: v for k, v in dict(eval_selection=eval_selection, sampling=sampling).items() if v is not None}
+    probe = meta_model(model, 10, img_size, **kw)   # its shapes only: checks before any data or training
+    if bs == 1 and has_batchnorm(probe):
+        raise ValueError(f"--bs 1: {name} has BatchNorm, which in training mode needs more than one value per channel "
+                         "(a batch of one photo fails in the first step): use --bs 2 or more")
+    mem = available_memory(dev)
+    if mem is not None and not force_memory:
+        try: need = step_memory(probe, img_size, bs) * (1 if dev.type == 'cuda' else int(os.environ.get('LOCAL_WORLD_SIZE', 1)))
+        except (RuntimeError, NotImplementedError) as e:   # a module of the user's whose forward reads its data (.item())
+            need = 0; print(f"{name}: the memory of a step was not estimated (its forward cannot run on the meta device: "
+                            f"{str(e).splitlines()[0]})", file=sys.stderr)
+        if need > mem[0]:
+            raise ValueError(f"--img-size {img_size} --bs {bs}: a training step of {name} needs about {need / 2**30:.1f} GiB, "
+                             f"more than the {mem[0] / 2**30:.1f} GiB available ({mem[1]}): lower --bs or --img-size, "
+                             "or pass --force-memory")
+    path = resolve_data(data, data_dir, download)
     if threads: torch.set_num_threads(threads)
     busy = cpu_busy_elsewhere() if dev.type == 'cpu' and num_distrib() <= 1 else None   # torchrun's CPU ranks share by design
     if note := busy_cpu_note(busy, torch.get_num_threads()): print(f"{name}: {note}", file=sys.stderr)
     rank, world, started = start_processes(dev)   # under torchrun: DDP, rank 0 writes
     dls = image_dataloaders(path, img_size, bs, limit_per_class, val_limit_per_class, num_workers, seed,
                             pin_memory=dev.type == 'cuda')
+    if len(dls.train_ds) == 1 and has_batchnorm(probe):   # the loader's one batch would hold one photo
+        raise ValueError(f"{path}: one training photo: {name} has BatchNorm, which in training mode needs more than one "
+                         "value per channel (a batch of one fails in the first step); --limit-per-class or the data leave one")
     kept = keep_memory and dev.type == 'cpu' and keep_freed_memory()
     if keep_memory and dev.type == 'cpu' and not kept:
         print(f"{name}: --keep-memory has no effect: the C library is not glibc", file=sys.stderr)
@@ -164,7 +242,6 @@ def train(model: str | nn.Module = 'filtervit_xs', # filtervit_xs, dropoutvit_xs
                   limit_per_class=limit_per_class, val_limit_per_class=val_limit_per_class, seed=seed,
                   eval_selection=eval_selection, sampling=sampling, photos=photo_fingerprint(dls))
     torch.manual_seed(seed)
-    kw = {k: v for k, v in dict(eval_selection=eval_selection, sampling=sampling).items() if v is not None}
     net = create_model(model, dls.c, img_size=img_size, **kw) if isinstance(model, str) else model
     with contextlib.ExitStack() as held:
         if rank == 0: held.enter_context(run_lock(out))   # one writer per folder (under torchrun, rank 0 writes)

@@ -14,8 +14,8 @@ from scipy import stats
 from .interpret import curve_areas
 from .recipe import read_history
 from .figures import read_authors_curves
-from .study import finished
-from .core import run_cli
+from .study import run_problem
+from .core import run_cli, read_json, read_npz, DamagedFile
 from .deploy import trained_run, load_run_model
 from .figures import plot_masks, mask_photos
 
@@ -26,9 +26,18 @@ __all__ = ['MARGIN', 'MIN_SEEDS', 'CONVERGED_FRACTION', 'CLAIMS', 'photo_interva
            'plot_study', 'study_figures', 'verdicts', 'main']
 
 # %% ../nbs/16_verdicts.ipynb #cba73cd9
-def _as_runs(x) -> np.ndarray:
-    "A seeds × photos float64 array (one row for a single run)."
+def _checked(x, who: str) -> np.ndarray:
+    "`x` as float64, refused when it has no photos or a score that is not a number (a NaN would read as 'not separable')."
     x = np.asarray(x, dtype=np.float64)
+    if x.ndim == 0 or x.shape[-1] == 0: raise ValueError(f"{who}: no photos to compare (scores of shape {x.shape})")
+    if not np.isfinite(x).all():
+        raise ValueError(f"{who}: {int((~np.isfinite(x)).sum())} of {x.size} scores are NaN or infinite: "
+                         "a damaged or unfinished score file?")
+    return x
+
+def _as_runs(x, who: str = 'photo_interval') -> np.ndarray:
+    "A seeds × photos float64 array (one row for a single run), checked by `_checked`."
+    x = _checked(x, who)
     return x[None] if x.ndim == 1 else x
 
 def photo_interval(a, b=None, level: float = 0.95) -> dict:
@@ -47,7 +56,7 @@ def photo_interval(a, b=None, level: float = 0.95) -> dict:
 # %% ../nbs/16_verdicts.ipynb #40577f60
 def variance_parts(a, b=None) -> dict:
     "Δ and its variance in three parts: seeds of A, seeds of B, photos (`a`, `b`: [... ×] seeds × photos; batched over leading axes)."
-    a = np.asarray(a, dtype=np.float64)
+    a = _checked(a, 'variance_parts')
     def parts(x):
         n, N = x.shape[-2:]
         m, col = x.mean(-1), x.mean(-2)
@@ -58,7 +67,7 @@ def variance_parts(a, b=None) -> dict:
     ma, va, ca, ea = parts(a)
     if b is None: nb, mb, vb, cb, eb = 0, np.zeros(ma.shape[:-1] + (1,)), np.zeros_like(va), 0.0, 0.0
     else:
-        b = np.asarray(b, dtype=np.float64); nb = b.shape[-2]
+        b = _checked(b, 'variance_parts'); nb = b.shape[-2]
         if b.shape[-1] != N: raise ValueError(f"variance_parts: not the same photos ({N} vs {b.shape[-1]})")
         mb, vb, cb, eb = parts(b)
     d = ca - cb   # each photo's difference of the two sides' seed means: its spread is the photos' part of the error
@@ -147,10 +156,10 @@ def holm(ps) -> np.ndarray:
 
 # %% ../nbs/16_verdicts.ipynb #b54c31cc
 def load_preds(run_dir) -> dict:
-    "The arrays of a run's `preds.npz`."
+    "The arrays of a run's `preds.npz` (a damaged file: `DamagedFile` naming it)."
     f = Path(run_dir) / 'preds.npz'
     if not f.exists(): raise FileNotFoundError(f"{f} is missing: the run has not finished (filtervit-study)")
-    with np.load(f) as z: return {k: z[k] for k in z.files}
+    return read_npz(f, keys=('preds', 'targets', 'paths', 'best_epoch', 'last_epoch'))
 
 def correctness(run_dirs, epoch: str | int = 'best') -> np.ndarray:
     "Seeds × photos boolean matrix of `run_dirs` at their `'best'` or `'last'` epoch, or at epoch number `epoch`."
@@ -168,9 +177,9 @@ def correctness(run_dirs, epoch: str | int = 'best') -> np.ndarray:
 
 # %% ../nbs/16_verdicts.ipynb #f1243494
 def model_runs(results, model: str) -> list[Path]:
-    "The completed runs (`<model>-s<seed>` whose `result.json` says `completed`: 15_study's `finished`) of `model` under `results`, by seed."
+    "The finished runs (`<model>-s<seed>`, 15_study's `run_problem`) of `model` under `results`, by seed; a damaged file of a completed run is an error naming it, never a seed silently left out."
     runs = [p.parent for p in Path(results).glob(f'{model}-s*/result.json')]
-    runs = [r for r in runs if r.name.rsplit('-s', 1)[1].isdigit() and finished(r)]
+    runs = [r for r in runs if r.name.rsplit('-s', 1)[1].isdigit() and run_problem(r, strict=True) is None]
     return sorted(runs, key=lambda p: int(p.name.rsplit('-s', 1)[1]))
 
 # %% ../nbs/16_verdicts.ipynb #f24203ba
@@ -179,14 +188,14 @@ CONVERGED_FRACTION = 0.75   # a run whose last training loss is above 0.75·ln(c
 def loss_fraction(run_dir) -> float:
     "The run's last training loss as a fraction of ln(classes), the loss of a uniform guess (1.0: learned nothing)."
     run = Path(run_dir)
-    classes = json.loads((run / 'result.json').read_text())['data']['classes']
+    classes = read_json(run / 'result.json')['data']['classes']
     return read_history(run / 'history.csv')[-1]['train_loss'] / math.log(classes)
 
 # %% ../nbs/16_verdicts.ipynb #a3ecb1ec
 def _npz(run_dir, name: str) -> dict:
     f = Path(run_dir) / name
     if not f.exists(): raise FileNotFoundError(f"{f} is missing")
-    with np.load(f) as z: return {k: z[k] for k in z.files}
+    return read_npz(f)
 
 def photo_scores(run_dirs, what) -> np.ndarray:
     "Seeds × photos scores of `run_dirs`: correctness at an epoch (`'best'`, `'last'`, int), of an `('ablation', mode)`, or an area."
@@ -246,7 +255,7 @@ def _claim_rows(results, c) -> list[dict]:
     try:
         ra, a = _side(results, c['a'])
         rb, b = _side(results, c['b']) if c['b'] else ([], None)
-    except FileNotFoundError as e: return [dict(row, scope='procedure', verdict=f'open: {e}')]
+    except (FileNotFoundError, DamagedFile) as e: return [dict(row, scope='procedure', verdict=f'open: {e}')]   # this claim only
     within = c['b'] is not None and c['a'][0] == c['b'][0]    # both sides from the same networks: differences per run
     d, bb = (a - b, None) if within else (a, b)
     names = (c['a'][0],) if within or b is None else (c['a'][0], c['b'][0])
@@ -284,7 +293,7 @@ def study_setting(results) -> str:
     "What the runs under `results` decide: data, photos, resolution, epochs and optimizer steps per run (from a `result.json`)."
     found = sorted(Path(results).glob('*/result.json'))
     if not found: raise FileNotFoundError(f"{results} holds no run with a result.json")
-    res = json.loads(found[0].read_text())
+    res = read_json(found[0])
     c, d = res['config'], res['data']
     steps = d['n_train'] // c['bs']
     return (f"{c['data']} ({d['n_train']:,} training / {d['n_valid']:,} validation photos, {d['classes']} classes), "
@@ -371,7 +380,7 @@ def study_figures(results, out='figures', n_photos: int = 4) -> list[Path]:
     if run is None: raise FileNotFoundError(f"{results}: no trained filtervit_xs weights for Fig. 5 (filtervit-study writes them)")
     if not photos: raise FileNotFoundError("Fig. 5 needs the photos of ../shared/data (or set FILTERVIT_SHARED_DATA)")
     if out.exists() and not out.is_dir(): raise FileExistsError(f"--figures {out} is a file, not a folder")
-    cfg = json.loads((run / 'result.json').read_text())['config']
+    cfg = read_json(run / 'result.json')['config']
     where = f"{cfg['img_size']}², {cfg['data']}, {cfg['epochs']} epochs"
     out.mkdir(parents=True, exist_ok=True)
     fig, axs = plt.subplots(1, 3, figsize=(15, 4))

@@ -81,3 +81,15 @@ def test_help_describes_every_option(script):
         assert help_text.strip(), f"{script}: {invocation} has no help text"
         assert help_text.count('(default') <= 1, f"{script}: {invocation} shows its default twice"
     assert '(default: None)' not in out, out
+
+@pytest.mark.parametrize('args,says', [
+    (['--bs', '1'], '--bs 1: filtervit_xs has BatchNorm, which in training mode needs more than one value per channel'),
+    (['--img-size', '4000', '--bs', '64'], 'a training step of filtervit_xs needs about'),   # issue 26, row 13
+    (['--data', 'img100:x:/p'], '--data img100:x:/p: expected img100:<subset 1-5>:<ImageNet folder>')])
+def test_train_refuses_before_any_data_or_training(tmp_path, args, says):
+    "One line naming the flag, exit status 2, before the data folder is even read (tmp_path has no train/ or val/)."
+    r = run(BIN / 'filtervit-train', '--data', tmp_path, '--out', tmp_path / 'out', *args)
+    assert r.returncode == 2 and 'Traceback' not in r.stderr, r.stderr
+    line = next(l for l in r.stderr.splitlines() if l.startswith('filtervit-train: error: '))
+    assert says in line and 'split is missing' not in r.stderr, r.stderr
+    assert not (tmp_path / 'out').exists()
