@@ -4,11 +4,15 @@
 
 # %% ../nbs/12a_profiling.ipynb #c88c94b8
 from __future__ import annotations
-import contextlib, os, sys
+import ast, contextlib, json, os, re, sys, tempfile
+from collections import Counter
+from pathlib import Path
 import torch
+from .deploy import _need, ort_session
+
 
 # %% auto #0
-__all__ = ['op_breakdown']
+__all__ = ['op_breakdown', 'node_scopes', 'ort_profile', 'ov_profile', 'part_of', 'profile_table']
 
 # %% ../nbs/12a_profiling.ipynb #463903e2
 @contextlib.contextmanager
@@ -33,3 +37,111 @@ def op_breakdown(fn, x, repeats: int = 10, top: int = 8) -> list[tuple[str, floa
     rows = [(k.key, k.count / repeats, k.self_cpu_time_total / repeats / 1e3) for k in ka[:top]]
     return rows + [('total', sum(k.count for k in ka) / repeats,
                     sum(k.self_cpu_time_total for k in ka) / repeats / 1e3)]
+
+# %% ../nbs/12a_profiling.ipynb #7fcdacb0
+def node_scopes(path) -> dict[str, tuple[str, str]]:
+    "`{node or output name: (ONNX op type, module path)}` of an ONNX file written by `export_onnx` (its `name_scopes` metadata)."
+    onnx = _need('onnx')
+    out = {}
+    for n in onnx.load(str(path)).graph.node:
+        md = {p.key: p.value for p in n.metadata_props}
+        scopes = ast.literal_eval(md.get('pkg.torch.onnx.name_scopes', "['']"))
+        mod = scopes[-2] if len(scopes) > 2 else ''   # the last entry names the op itself, the first the model
+        out[n.name] = (n.op_type, mod)
+        for o in n.output: out.setdefault(o, (n.op_type, mod))
+    return out
+
+def _scope(names, scopes: dict) -> str:
+    "The module path of the first of `names` (runtime node names, with the suffixes runtimes add stripped) that `scopes` knows."
+    for name in names:
+        for cand in (name, name.split('/')[0], re.sub(r'(_nchwc|_token_\d+)$', '', name.split('/')[0]),
+                     re.split(r'_(?:abcd|acdb|abdc|acbd)_', name)[0]):
+            if cand in scopes: return scopes[cand][1]
+    return '(made by the runtime)'
+
+
+# %% ../nbs/12a_profiling.ipynb #a740424b
+def _profile(nodes: Counter, runs: int, scopes: dict) -> dict:
+    "`nodes` ({(runtime node name, type): ms over `runs`}) as ms per run: total, by type and by module path."
+    by_type, by_scope = Counter(), Counter()
+    for (name, typ, *orig), ms in nodes.items():
+        by_type[typ] += ms / runs
+        by_scope[_scope([name, *orig], scopes)] += ms / runs
+    return dict(ms=sum(by_type.values()), types=dict(by_type.most_common()), scopes=dict(by_scope.most_common()))
+
+def ort_profile(path, x: torch.Tensor, runs: int = 30, threads: int = 2, warmup: int = 3) -> dict:
+    """ONNX Runtime's own profiler (`enable_profiling`) over `runs` calls on `x` after `warmup`: kernel ms per run, in all
+    (`ms`), per operator type of the optimised graph (`types`: fused nodes such as `FusedConv` under their own type) and
+    per module path of the PyTorch model (`scopes`)."""
+    ort = _need('onnxruntime')
+    sess = ort_session(path, threads)   # the bench's session options, profiling switched on in a copy
+    so = sess.get_session_options(); so.enable_profiling = True
+    so.profile_file_prefix = str(Path(tempfile.mkdtemp()) / 'ort')
+    sess = ort.InferenceSession(str(path), so, providers=['CPUExecutionProvider'])
+    feed = {sess.get_inputs()[0].name: x.contiguous().numpy()}
+    for _ in range(warmup + runs): sess.run(None, feed)
+    prof = Path(sess.end_profiling())
+    events = json.loads(prof.read_text()); prof.unlink()
+    start = sorted(e['ts'] for e in events if e.get('cat') == 'Session' and e['name'] == 'model_run')[warmup]
+    nodes = Counter()
+    for e in events:
+        if e.get('cat') == 'Node' and e['name'].endswith('_kernel_time') and e['ts'] >= start:
+            nodes[(e['name'][:-len('_kernel_time')], e['args']['op_name'])] += e['dur'] / 1e3
+    return _profile(nodes, runs, node_scopes(path))
+
+
+# %% ../nbs/12a_profiling.ipynb #ed0a2c9d
+def _ov_compiled(path, threads: int = 2):
+    "OpenVINO's CPU compile of `path` with performance counters on, f32, `threads` threads, latency hint."
+    # to be replaced by `deploy.ov_compiled(path, threads)` with PERF_COUNT once that exists (issue 27 item 1)
+    ov = _need('openvino')
+    return ov.Core().compile_model(str(path), 'CPU', {'PERF_COUNT': 'YES', 'INFERENCE_NUM_THREADS': threads,
+                                                      'PERFORMANCE_HINT': 'LATENCY', 'INFERENCE_PRECISION_HINT': 'f32'})
+
+def ov_profile(path, x: torch.Tensor, runs: int = 30, threads: int = 2, warmup: int = 3) -> dict:
+    """OpenVINO's performance counters over `runs` calls on `x` after `warmup`, as `ort_profile`: `types` are the executed
+    node types (after OpenVINO's fusions); `scopes` come from each executed node's `originalLayersNames`."""
+    cm = _ov_compiled(path, threads)
+    orig = {}
+    for op in cm.get_runtime_model().get_ordered_ops():
+        rt = op.get_rt_info()
+        orig[op.get_friendly_name()] = rt['originalLayersNames'].astype(str) if 'originalLayersNames' in rt else ''
+    req, feed = cm.create_infer_request(), {0: x.contiguous().numpy()}
+    for _ in range(warmup): req.infer(feed)
+    nodes = Counter()
+    for _ in range(runs):
+        req.infer(feed)
+        for p in req.get_profiling_info():
+            nodes[(p.node_name, p.node_type, *[s for s in orig.get(p.node_name, '').split(',') if s])] += \
+                p.real_time.total_seconds() * 1e3
+    return _profile(nodes, runs, node_scopes(path))
+
+
+# %% ../nbs/12a_profiling.ipynb #68a1fd14
+def part_of(scope: str) -> str:
+    """The part of a model that a module path belongs to: `blocks.1.ir.dw` → `blocks.1.ir`, `stages.3.1.transformer` →
+    `stages.3.1`, `stem.conv.conv` → `stem.conv`; the ops a block runs itself (FilterViT's mask product, top-K, gather and
+    scatter; the pooled blocks' pool and upsampling) → `blocks.1.(own ops)`."""
+    p = scope.split('.')
+    if p[0] in ('blocks', 'stages') and len(p) >= 2: return '.'.join(p[:3]) if len(p) > 2 else f"{scope}.(own ops)"
+    return '.'.join(p[:2])
+
+def profile_table(profiles: dict[str, dict], key: str = 'types', top: int = 14, group=None) -> str:
+    "Side-by-side `key` ('types' or 'scopes', mapped through `group`) of several profiles: ms per run and share of each."
+    cols = {}
+    for name, p in profiles.items():
+        c = Counter()
+        for k, ms in p[key].items(): c[group(k) if group else k] += ms
+        cols[name] = c
+    order = Counter()
+    for c in cols.values():
+        for k, ms in c.items(): order[k] += ms / sum(c.values())
+    rows = [k for k, _ in order.most_common(top)]
+    w = max(map(len, rows + ['(rest)'])) + 2
+    lines = [f"{'':<{w}}" + ''.join(f"{n:>19}" for n in cols), f"{'':<{w}}" + '       ms  share' * len(cols)]
+    for k in rows + ['(rest)', 'total']:
+        vals = [sum(c.values()) if k == 'total' else c.get(k, 0.0) if k != '(rest)' else
+                sum(v for kk, v in c.items() if kk not in rows) for c in cols.values()]
+        lines.append(f"{k:<{w}}" + ''.join(f"   {v:>7.2f} {v / sum(c.values()):>6.1%}" for v, c in zip(vals, cols.values())))
+    return '\n'.join(lines)
+
