@@ -4,15 +4,18 @@
 
 # %% ../nbs/12a_profiling.ipynb #c88c94b8
 from __future__ import annotations
-import ast, contextlib, json, os, re, sys, tempfile
+import ast, contextlib, copy, json, os, re, statistics, sys, tempfile, time
 from collections import Counter
 from pathlib import Path
 import torch
+from .layers import fold_batchnorm
+from .mask import ImportanceScorer
 from .deploy import _need, ort_session
 
 
 # %% auto #0
-__all__ = ['op_breakdown', 'node_scopes', 'ort_profile', 'ov_profile', 'part_of', 'profile_table']
+__all__ = ['op_breakdown', 'node_scopes', 'ort_profile', 'ov_profile', 'part_of', 'profile_table', 'deploy_copy',
+           'interleaved_ms']
 
 # %% ../nbs/12a_profiling.ipynb #463903e2
 @contextlib.contextmanager
@@ -38,7 +41,7 @@ def op_breakdown(fn, x, repeats: int = 10, top: int = 8) -> list[tuple[str, floa
     return rows + [('total', sum(k.count for k in ka) / repeats,
                     sum(k.self_cpu_time_total for k in ka) / repeats / 1e3)]
 
-# %% ../nbs/12a_profiling.ipynb #7fcdacb0
+# %% ../nbs/12a_profiling.ipynb #558da98b
 def node_scopes(path) -> dict[str, tuple[str, str]]:
     "`{node or output name: (ONNX op type, module path)}` of an ONNX file written by `export_onnx` (its `name_scopes` metadata)."
     onnx = _need('onnx')
@@ -60,7 +63,7 @@ def _scope(names, scopes: dict) -> str:
     return '(made by the runtime)'
 
 
-# %% ../nbs/12a_profiling.ipynb #a740424b
+# %% ../nbs/12a_profiling.ipynb #0c03727a
 def _profile(nodes: Counter, runs: int, scopes: dict) -> dict:
     "`nodes` ({(runtime node name, type): ms over `runs`}) as ms per run: total, by type and by module path."
     by_type, by_scope = Counter(), Counter()
@@ -90,12 +93,12 @@ def ort_profile(path, x: torch.Tensor, runs: int = 30, threads: int = 2, warmup:
     return _profile(nodes, runs, node_scopes(path))
 
 
-# %% ../nbs/12a_profiling.ipynb #ed0a2c9d
-def _ov_compiled(path, threads: int = 2):
-    "OpenVINO's CPU compile of `path` with performance counters on, f32, `threads` threads, latency hint."
+# %% ../nbs/12a_profiling.ipynb #ab129351
+def _ov_compiled(path, threads: int = 2, perf: bool = True):
+    "OpenVINO's CPU compile of `path`: f32, `threads` threads, latency hint, performance counters on if `perf`."
     # to be replaced by `deploy.ov_compiled(path, threads)` with PERF_COUNT once that exists (issue 27 item 1)
     ov = _need('openvino')
-    return ov.Core().compile_model(str(path), 'CPU', {'PERF_COUNT': 'YES', 'INFERENCE_NUM_THREADS': threads,
+    return ov.Core().compile_model(str(path), 'CPU', {'PERF_COUNT': 'YES' if perf else 'NO', 'INFERENCE_NUM_THREADS': threads,
                                                       'PERFORMANCE_HINT': 'LATENCY', 'INFERENCE_PRECISION_HINT': 'f32'})
 
 def ov_profile(path, x: torch.Tensor, runs: int = 30, threads: int = 2, warmup: int = 3) -> dict:
@@ -117,7 +120,7 @@ def ov_profile(path, x: torch.Tensor, runs: int = 30, threads: int = 2, warmup: 
     return _profile(nodes, runs, node_scopes(path))
 
 
-# %% ../nbs/12a_profiling.ipynb #68a1fd14
+# %% ../nbs/12a_profiling.ipynb #7b996dbd
 def part_of(scope: str) -> str:
     """The part of a model that a module path belongs to: `blocks.1.ir.dw` → `blocks.1.ir`, `stages.3.1.transformer` →
     `stages.3.1`, `stem.conv.conv` → `stem.conv`; the ops a block runs itself (FilterViT's mask product, top-K, gather and
@@ -144,4 +147,28 @@ def profile_table(profiles: dict[str, dict], key: str = 'types', top: int = 14, 
                 sum(v for kk, v in c.items() if kk not in rows) for c in cols.values()]
         lines.append(f"{k:<{w}}" + ''.join(f"   {v:>7.2f} {v / sum(c.values()):>6.1%}" for v, c in zip(vals, cols.values())))
     return '\n'.join(lines)
+
+
+# %% ../nbs/12a_profiling.ipynb #19da791f
+def deploy_copy(model: torch.nn.Module, fold_bn: bool = False, scorer_impl: str | None = None) -> torch.nn.Module:
+    """An evaluation-mode copy of `model` to export: BatchNorm folded into the convolutions (`fold_batchnorm`) and/or every
+    importance scorer computed as `scorer_impl` ('conv': one convolution node; 'fold': a matrix product and `Col2Im`)."""
+    if scorer_impl not in (None, 'fold', 'conv'):
+        raise ValueError(f"deploy_copy: scorer_impl must be None, 'fold' or 'conv', got {scorer_impl!r}")
+    m = fold_batchnorm(model) if fold_bn else copy.deepcopy(model).eval()
+    for s in m.modules():
+        if scorer_impl and isinstance(s, ImportanceScorer): s.impl = scorer_impl
+    return m
+
+
+# %% ../nbs/12a_profiling.ipynb #8686a190
+def interleaved_ms(fns: dict, x: torch.Tensor, rounds: int = 15, warmup: int = 2) -> dict[str, float]:
+    "Median ms of one call `fn(x)` for each of `fns`, the calls interleaved (one of each per round, the order rotated)."
+    names, times = list(fns), {n: [] for n in fns}
+    for _ in range(warmup):
+        for n in names: fns[n](x)
+    for r in range(rounds):
+        for n in names[r % len(names):] + names[:r % len(names)]:
+            t = time.perf_counter(); fns[n](x); times[n].append((time.perf_counter() - t) * 1e3)
+    return {n: statistics.median(t) for n, t in times.items()}
 
