@@ -75,3 +75,12 @@ def test_help_describes_every_option(script):
         assert help_text.strip(), f"{script}: {invocation} has no help text"
         assert help_text.count('(default') <= 1, f"{script}: {invocation} shows its default twice"
     assert '(default: None)' not in out, out
+
+@pytest.mark.parametrize('args,msg', [(['--int8'], '--int8 needs --calibration <photo folder>'),
+                                      (['--int8', '--calibration', '{tmp}'], 'holds no photo')])
+def test_export_int8_needs_calibration_photos(tmp_path, args, msg):
+    "`filtervit-export --int8` refuses, in one line and before exporting anything, without a folder of calibration photos."
+    args = [a.format(tmp=tmp_path) for a in args]
+    r = run(BIN / 'filtervit-export', '--onnx', tmp_path / 'm.onnx', '--untrained', *args)
+    assert r.returncode == 2 and msg in r.stderr and r.stderr.count('\n') == 1, r.stderr
+    assert not (tmp_path / 'm.onnx').exists()
