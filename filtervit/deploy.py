@@ -205,9 +205,10 @@ def int8_session(model: torch.nn.Module, calibration, img_size: int | None = Non
                  float_nodes=FLOAT_NODES, photos: int = 200, folder=None):
     "An ONNX Runtime session of `model` in static int8 (`quantize_onnx`, calibrated on `calibration`), for `ort_logits`."
     size = img_size or getattr(model, 'img_size', None) or model.pretrained_cfg['input_size'][-1]
-    folder = Path(folder or tempfile.mkdtemp())
-    f32 = export_onnx(model, folder / 'model.onnx', size)
-    return ort_session(quantize_onnx(f32, folder / 'model.int8.onnx', calibration, size, float_nodes, photos)['path'], threads)
+    with tempfile.TemporaryDirectory() as d:   # the files are kept only in `folder`, if given (a session holds its graph)
+        folder = Path(folder or d)
+        f32 = export_onnx(model, folder / 'model.onnx', size)
+        return ort_session(quantize_onnx(f32, folder / 'model.int8.onnx', calibration, size, float_nodes, photos)['path'], threads)
 
 # %% ../nbs/11_deploy.ipynb #e2c3bcbc
 def with_selection_outputs(path, out) -> Path:
@@ -230,8 +231,8 @@ def compare_int8(float_path, int8_path, folder, img_size: int, limit: int | None
     ds, skip = ImageFolderDataset(folder, val_transforms(img_size)), {os.path.realpath(p) for p in skip}
     ds.samples = [s for s in ds.samples if os.path.realpath(s[0]) not in skip]
     if limit is not None: ds = Subset(ds, [i * len(ds) // limit for i in range(min(limit, len(ds)))])
-    d = Path(tempfile.mkdtemp())
-    sessions = [ort_session(with_selection_outputs(p, d / f'{i}.onnx'), threads) for i, p in enumerate((float_path, int8_path))]
+    with tempfile.TemporaryDirectory() as d:   # a session holds its graph: the copies can go
+        sessions = [ort_session(with_selection_outputs(p, Path(d) / f'{i}.onnx'), threads) for i, p in enumerate((float_path, int8_path))]
     out = dict(float=[], int8=[], agree=[], changed=[])
     for x, y in DataLoader(ds, batch_size=batch):
         (la, *ia), (lb, *ib) = [s.run(None, {s.get_inputs()[0].name: x.numpy()}) for s in sessions]
