@@ -93,3 +93,12 @@ def test_train_refuses_before_any_data_or_training(tmp_path, args, says):
     line = next(l for l in r.stderr.splitlines() if l.startswith('filtervit-train: error: '))
     assert says in line and 'split is missing' not in r.stderr, r.stderr
     assert not (tmp_path / 'out').exists()
+
+@pytest.mark.parametrize('args,msg', [(['--int8'], '--int8 needs --calibration <photo folder>'),
+                                      (['--int8', '--calibration', '{tmp}'], 'holds no photo')])
+def test_export_int8_needs_calibration_photos(tmp_path, args, msg):
+    "`filtervit-export --int8` refuses, in one line and before exporting anything, without a folder of calibration photos."
+    args = [a.format(tmp=tmp_path) for a in args]
+    r = run(BIN / 'filtervit-export', '--onnx', tmp_path / 'm.onnx', '--untrained', *args)
+    assert r.returncode == 2 and msg in r.stderr and r.stderr.count('\n') == 1, r.stderr
+    assert not (tmp_path / 'm.onnx').exists()
