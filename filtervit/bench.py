@@ -16,7 +16,7 @@ from .layers import fold_batchnorm, count_params
 from fastcore.script import Param, store_true
 from .core import TABLE1_BASELINES, keep_freed_memory, run_cli
 from .data import ASSETS
-from .deploy import export_onnx, ort_session, ort_logits, ov_compiled, ov_logits, load_run_model
+from .deploy import export_onnx, ort_session, ort_logits, ov_compiled, ov_logits, load_run_model, int8_session, calibration_files
 
 # %% auto #0
 __all__ = ['DEFAULT_MODELS', 'VARIANTS', 'RUNTIMES', 'ORT_MODELS', 'TRAIN_MODELS', 'TRAIN_OPTIMIZER', 'bench_model',
@@ -26,16 +26,20 @@ __all__ = ['DEFAULT_MODELS', 'VARIANTS', 'RUNTIMES', 'ORT_MODELS', 'TRAIN_MODELS
 # %% ../nbs/12_bench.ipynb #85a94ba6
 DEFAULT_MODELS = ('filtervit_xs', 'filtervit_xs:literal', 'filtervit_xs:folded', 'dropoutvit_xs') + TABLE1_BASELINES
 
-VARIANTS = ('literal', 'folded', 'ort', 'ov')
-RUNTIMES = {'onnxruntime': 'ort', 'openvino': 'ov'}   # `--runtime` name: the variant of its rows
+VARIANTS = ('literal', 'folded', 'ort', 'ov', 'int8')
+RUNTIMES = {'onnxruntime': 'ort', 'openvino': 'ov', 'onnxruntime-int8': 'int8'}   # `--runtime` name: the variant of its rows
 ORT_MODELS = ('filtervit_xs', 'dropoutvit_xs', 'mobilevit_s')   # each `--runtime` adds their `:ort` / `:ov` rows
 
-def bench_model(spec: str, num_classes: int = 100, device='cpu', channels_last: bool = False, img_size: int = 224):
-    "(callable, module) for `spec`: a timm/our model name, or its `:literal`, `:folded`, `:ort` (ONNX Runtime) or `:ov` (OpenVINO) variant, in eval mode."
+def bench_model(spec: str, num_classes: int = 100, device='cpu', channels_last: bool = False, img_size: int = 224,
+                calibration=None):
+    "(callable, module) for `spec`: a timm/our model name, or its `:literal`, `:folded`, `:ort` (ONNX Runtime), `:ov` (OpenVINO) or `:int8` (static int8 in ONNX Runtime, calibrated on the photo folder `calibration`) variant, in eval mode."
     name, _, variant = spec.partition(':')
     torch.manual_seed(0)
     m = timm.create_model(name, pretrained=False, num_classes=num_classes).to(device).eval()
     if variant == 'literal': return (lambda x: literal_forward(m, x)), m
+    if variant == 'int8':   # 11_deploy's quantize_onnx: QDQ, per-channel s8 weights, u8 activations, the selection path float
+        if calibration is None: raise ValueError(f"{spec}: int8 rows need --calibration <photo folder>")
+        return (lambda x, s=int8_session(m, calibration, img_size, torch.get_num_threads()): ort_logits(s, x)), m
     if variant in RUNTIMES.values():   # exported to ONNX and run on the CPU with as many threads as torch uses (11_deploy)
         if torch.device(device).type != 'cpu':
             raise ValueError(f"{spec}: ONNX Runtime and OpenVINO rows are measured on the CPU only")
@@ -87,11 +91,11 @@ def _spread(times) -> tuple[float, float, float]:
 
 def benchmark(models=DEFAULT_MODELS, batch_sizes=(1, 32), device: str = 'cpu', threads: int | None = None,
               repeats: int = 20, warmup: int = 3, img_size: int = 224, num_classes: int = 100, amp: bool = False,
-              channels_last: bool = False, keep_memory: bool = False, verbose: bool = True) -> list[dict]:
+              channels_last: bool = False, keep_memory: bool = False, verbose: bool = True, calibration=None) -> list[dict]:
     "Interleaved latency/throughput of `models` at each batch size; one row per (model, batch size)."
     if threads: torch.set_num_threads(threads)
     if keep_memory and not keep_freed_memory(): raise RuntimeError("--keep-memory: the C library is not glibc")
-    built = {s: bench_model(s, num_classes, device, channels_last, img_size) for s in models}
+    built = {s: bench_model(s, num_classes, device, channels_last, img_size, calibration) for s in models}
     x1 = torch.randn(1, 3, img_size, img_size, device=device)   # FLOPs of an :ort / :ov row: those of its PyTorch module
     info = {s: dict(params=count_params(m), gflops=count_gflops(m if _runtime(s) != 'eager' else f, x1))
             for s, (f, m) in built.items()}
@@ -139,7 +143,10 @@ def _runtimes_line(rows: list[dict]) -> str:
     v = importlib.metadata.version
     says = {'eager': lambda: f"eager PyTorch {torch.__version__}",
             'onnxruntime': lambda: f"ONNX Runtime {v('onnxruntime')} (`:ort` rows; CPU provider, threads not spinning)",
-            'openvino': lambda: f"OpenVINO {v('openvino')} (`:ov` rows; CPU, latency hint, float32 inference precision)"}
+            'openvino': lambda: f"OpenVINO {v('openvino')} (`:ov` rows; CPU, latency hint, float32 inference precision)",
+            'onnxruntime-int8': lambda: f"static int8 in ONNX Runtime {v('onnxruntime')} (`:int8` rows: QDQ, per-channel s8 "
+                                        f"weights, u8 activations calibrated on photos, the scorers and top-K float; the bench's "
+                                        f"weights are untrained, so these rows measure speed only: accuracy is `11_deploy`'s)"}
     return 'Runtimes: ' + '; '.join(says[rt]() for rt in dict.fromkeys(_runtime(r['model']) for r in rows)) + '.'
 
 def _train_table(rows: list[dict]) -> str:
@@ -191,6 +198,10 @@ def write_report(rows: list[dict], out, paper_csv=None, note: str = '', train_ro
           f"channels-last input {rows[0]['channels_last']}, freed memory kept by glibc {rows[0]['keep_memory']}; median latency (10th–90th percentile) over "
           f"{rows[0]['repeats']} interleaved repeats at batch {sizes[0]}. Paper columns: Table I (M1 Pro CPU, RTX 4090). "
           f"{_runtimes_line(rows)}\n\n" + '\n'.join(lines) + '\n')
+    if q := [m for m in models if m.endswith(':int8') and (m.removesuffix(':int8') + ':ort', sizes[0]) in by]:
+        md += ('\nint8 against float32, both in ONNX Runtime (img/s of `:int8` / `:ort`): ' + '; '.join(
+            m.removesuffix(':int8') + ' ' + ', '.join(f"{by[(m, b)]['img_s'] / by[(m.removesuffix(':int8') + ':ort', b)]['img_s']:.2f}× at batch {b}"
+                                                  for b in sizes) for m in q) + '.\n')
     if train_rows:
         with open(out / 'bench_train.csv', 'w', newline='') as f:
             w = csv.DictWriter(f, list(train_rows[0])); w.writeheader(); w.writerows(train_rows)
@@ -284,7 +295,7 @@ def benchmark_train(models=TRAIN_MODELS, sizes=(112, 224), batch: int = 64, repe
 # %% ../nbs/12_bench.ipynb #ce25f981
 def check_bench_args(models, batch_sizes, device, threads, repeats, warmup, img_size, paper, out, figure,
                      runtime=('eager',), amp=False, channels_last=False, train=False, train_models=TRAIN_MODELS,
-                     train_sizes=(112, 224), train_batch=64, train_repeats=5):
+                     train_sizes=(112, 224), train_batch=64, train_repeats=5, calibration=None):
     "Refuse, naming the flag, what would fail only after the benchmark has run."
     if device.startswith('cuda') and not torch.cuda.is_available(): raise ValueError("--device: CUDA is not available")
     for flag, v, lo in (('--repeats', [repeats], 1), ('--batch-sizes', batch_sizes, 1), ('--warmup', [warmup], 0),
@@ -301,9 +312,13 @@ def check_bench_args(models, batch_sizes, device, threads, repeats, warmup, img_
     for rt, v in RUNTIMES.items():
         if rt not in runtime and not any(m.endswith(f':{v}') for m in models): continue
         if device != 'cpu': raise ValueError(f"--runtime {rt}: its rows (name:{v}) are measured with --device cpu")
-        for mod in ('onnx', 'onnxscript', rt):
+        for mod in ('onnx', 'onnxscript', rt.split('-')[0]):
             if importlib.util.find_spec(mod) is None:
                 raise ValueError(f"--runtime {rt}: {mod} is not installed (pip install 'filtervit[deploy]')")
+    if 'onnxruntime-int8' in runtime or any(m.endswith(':int8') for m in models):
+        if calibration is None: raise ValueError("--runtime onnxruntime-int8: its rows (name:int8) need --calibration <photo folder>")
+        calibration_files(calibration)   # photos there, readable: checked before any work
+    elif calibration is not None: raise ValueError("--calibration is for the int8 rows (--runtime onnxruntime-int8), which were not asked for")
     default, as_list = inspect.signature(bench).parameters, lambda v: list(v) if isinstance(v, (list, tuple)) else v
     given = [f"--{k.replace('_', '-')}" for k, v in (('train_models', train_models), ('train_sizes', train_sizes),
                                                      ('train_batch', train_batch), ('train_repeats', train_repeats))
@@ -340,17 +355,18 @@ def bench(models: Param("timm names, ours, or a variant name:literal / :folded /
           train_sizes: Param("input sizes of the training rows (ours built for each: the study's replicas at 112)", int,
                              nargs='+') = (112, 224),
           train_batch: int = 64,         # batch size of a training step
-          train_repeats: int = 5):       # timed training steps per model and size, interleaved (after --warmup steps)
+          train_repeats: int = 5,        # timed training steps per model and size, interleaved (after --warmup steps)
+          calibration: str = None):      # a photo folder calibrating the :int8 rows (--runtime onnxruntime-int8)
     "Benchmark FilterViT, DropoutViT and the Table I baselines (params, GFLOPs, latency, throughput; training steps with --train), interleaved in one run."
     models, batch_sizes, runtime = list(models), list(batch_sizes), list(runtime)
     check_bench_args(models, batch_sizes, device, threads, repeats, warmup, img_size, paper, out, figure, runtime,
-                     amp, channels_last, train, train_models, train_sizes, train_batch, train_repeats)   # before measuring
+                     amp, channels_last, train, train_models, train_sizes, train_batch, train_repeats, calibration)   # before measuring
     extra = [v for rt, v in RUNTIMES.items() if rt in runtime]
     models = list(dict.fromkeys(v for m in models for v in [m] + ([f'{m}:{e}' for e in extra] if m in ORT_MODELS else [])))
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         rows = benchmark(models, batch_sizes, device, threads, repeats, warmup, img_size, amp=amp,
-                         channels_last=channels_last, keep_memory=keep_memory)
+                         channels_last=channels_last, keep_memory=keep_memory, calibration=calibration)
         train_rows = benchmark_train(train_models, train_sizes, train_batch, train_repeats, warmup, threads) if train else None
     print(write_report(rows, out, paper, train_rows=train_rows))
     print(f"figure: {speed_accuracy_figure(rows, figure or Path(out) / 'speed_vs_accuracy.png', paper)}")

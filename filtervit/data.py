@@ -120,8 +120,8 @@ def shared_path(*parts) -> Path | None:
 def default_data_dir() -> Path:
     "`$FILTERVIT_DATA`, else fastai's data directory."
     if os.environ.get('FILTERVIT_DATA'): return Path(os.environ['FILTERVIT_DATA'])
-    from fastai.data.external import fastai_cfg
-    return Path(fastai_cfg().data_path())
+    from fastai.data.external import fastai_path
+    return Path(fastai_path('data'))
 
 def imagenette(data_dir=None, tar=None, download: bool = False) -> Path:
     "Folder of Imagenette2-224 (`train/`, `val/`), extracted once from the tar into the data directory."
