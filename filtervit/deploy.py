@@ -117,11 +117,12 @@ def compare_onnx(model: torch.nn.Module, session, x: torch.Tensor, logits=ort_lo
                 top1_agree=(out.argmax(1) == ref.argmax(1)).float().mean().item())
 
 # %% ../nbs/11_deploy.ipynb #80213e86
-def ov_compiled(path, threads: int | None = None):
-    "The ONNX file `path` compiled by OpenVINO for the CPU: latency hint, `threads` threads (default: OpenVINO's own), float32 throughout."
+def ov_compiled(path, threads: int | None = None, perf: bool = False):
+    "The ONNX file `path` compiled by OpenVINO for the CPU: latency hint, `threads` threads (default: OpenVINO's own), float32 throughout; `perf`: performance counters on (12a_profiling)."
     ov = _need('openvino', 'openvino')
     cfg = {'PERFORMANCE_HINT': 'LATENCY', 'INFERENCE_PRECISION_HINT': 'f32'}   # f32: bfloat16 is the default where the CPU has it
     if threads: cfg['INFERENCE_NUM_THREADS'] = threads
+    if perf: cfg['PERF_COUNT'] = 'YES'
     core = ov.Core()
     return core.compile_model(core.read_model(str(path)), 'CPU', cfg)
 

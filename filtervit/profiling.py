@@ -10,7 +10,7 @@ from pathlib import Path
 import torch
 from .layers import fold_batchnorm
 from .mask import ImportanceScorer
-from .deploy import _need, ort_session
+from .deploy import _need, ort_session, ov_compiled
 
 
 # %% auto #0
@@ -94,17 +94,10 @@ def ort_profile(path, x: torch.Tensor, runs: int = 30, threads: int = 2, warmup:
 
 
 # %% ../nbs/12a_profiling.ipynb #ab129351
-def _ov_compiled(path, threads: int = 2, perf: bool = True):
-    "OpenVINO's CPU compile of `path`: f32, `threads` threads, latency hint, performance counters on if `perf`."
-    # to be replaced by `deploy.ov_compiled(path, threads)` with PERF_COUNT once that exists (issue 27 item 1)
-    ov = _need('openvino')
-    return ov.Core().compile_model(str(path), 'CPU', {'PERF_COUNT': 'YES' if perf else 'NO', 'INFERENCE_NUM_THREADS': threads,
-                                                      'PERFORMANCE_HINT': 'LATENCY', 'INFERENCE_PRECISION_HINT': 'f32'})
-
 def ov_profile(path, x: torch.Tensor, runs: int = 30, threads: int = 2, warmup: int = 3) -> dict:
     """OpenVINO's performance counters over `runs` calls on `x` after `warmup`, as `ort_profile`: `types` are the executed
     node types (after OpenVINO's fusions); `scopes` come from each executed node's `originalLayersNames`."""
-    cm = _ov_compiled(path, threads)
+    cm = ov_compiled(path, threads, perf=True)
     orig = {}
     for op in cm.get_runtime_model().get_ordered_ops():
         rt = op.get_rt_info()
