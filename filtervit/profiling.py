@@ -11,11 +11,12 @@ import torch
 from .layers import fold_batchnorm
 from .mask import ImportanceScorer
 from .deploy import _need, ort_session, ov_compiled
+from .bench import train_step
 
 
 # %% auto #0
 __all__ = ['op_breakdown', 'node_scopes', 'ort_profile', 'ov_profile', 'part_of', 'profile_table', 'deploy_copy',
-           'interleaved_ms']
+           'interleaved_ms', 'train_profile']
 
 # %% ../nbs/12a_profiling.ipynb #463903e2
 @contextlib.contextmanager
@@ -165,3 +166,19 @@ def interleaved_ms(fns: dict, x: torch.Tensor, rounds: int = 15, warmup: int = 2
             t = time.perf_counter(); fns[n](x); times[n].append((time.perf_counter() - t) * 1e3)
     return {n: statistics.median(t) for n, t in times.items()}
 
+
+# %% ../nbs/12a_profiling.ipynb #7f1a0b02
+def train_profile(name: str, img_size: int = 224, batch: int = 64, threads: int = 2) -> dict:
+    "Self CPU ms of one training step of `name` (`12_bench`'s `train_step`) by operator (`types`) and by operator @ input map size (`scopes`)."
+    from torch.profiler import profile, ProfilerActivity
+    torch.set_num_threads(threads)
+    step, _ = train_step(name, img_size, batch)
+    step()                                              # warm-up: AdamW's state and the allocator's pools exist
+    with _kineto_quiet(), profile(activities=[ProfilerActivity.CPU], record_shapes=True) as prof: step()
+    types, scopes = Counter(), Counter()
+    for e in prof.key_averages(group_by_input_shape=True):
+        ms, op = e.self_cpu_time_total / 1e3, e.key.removeprefix('aten::')
+        shape = e.input_shapes[0] if e.input_shapes else []
+        types[op] += ms
+        scopes[f"{op} @ {shape[-1]}²" if len(shape) == 4 else op] += ms
+    return dict(ms=sum(types.values()), types=types, scopes=scopes)
