@@ -5,6 +5,7 @@
 # %% ../nbs/12_bench.ipynb #30887f63
 from __future__ import annotations
 import csv, importlib.metadata, importlib.util, inspect, platform, subprocess, sys, tempfile, time, warnings
+from types import SimpleNamespace
 from pathlib import Path
 import torch
 import torch.nn.functional as F
@@ -13,7 +14,7 @@ import timm
 import filtervit.models  # registers our models with timm
 from .models import literal_forward
 from .layers import fold_batchnorm, count_params
-from fastcore.script import Param, store_true
+from fastcore.script import Param
 from .core import TABLE1_BASELINES, keep_freed_memory, run_cli
 from .data import ASSETS
 from .deploy import export_onnx, ort_session, ort_logits, ov_compiled, ov_logits, load_run_model, int8_session, calibration_files
@@ -293,44 +294,44 @@ def benchmark_train(models=TRAIN_MODELS, sizes=(112, 224), batch: int = 64, repe
     return rows
 
 # %% ../nbs/12_bench.ipynb #ce25f981
-def check_bench_args(models, batch_sizes, device, threads, repeats, warmup, img_size, paper, out, figure,
-                     runtime=('eager',), amp=False, channels_last=False, train=False, train_models=TRAIN_MODELS,
-                     train_sizes=(112, 224), train_batch=64, train_repeats=5, calibration=None):
-    "Refuse, naming the flag, what would fail only after the benchmark has run."
-    if device.startswith('cuda') and not torch.cuda.is_available(): raise ValueError("--device: CUDA is not available")
-    for flag, v, lo in (('--repeats', [repeats], 1), ('--batch-sizes', batch_sizes, 1), ('--warmup', [warmup], 0),
-                        ('--img-size', [img_size], 32), ('--threads', [1 if threads is None else threads], 1),
-                        ('--train-sizes', train_sizes, 32), ('--train-batch', [train_batch], 1),
-                        ('--train-repeats', [train_repeats], 1)):
+def check_bench_args(args: dict):
+    "Refuse, naming the flag, what would fail only after the benchmark has run; `args`: `bench`'s own arguments by name (its `locals()`), the others at their defaults."
+    default = {k: p.default for k, p in inspect.signature(bench).parameters.items()}
+    if unknown := set(args) - set(default): raise TypeError(f"check_bench_args: {sorted(unknown)} are not bench's arguments")
+    a = SimpleNamespace(**{**default, **args})
+    if a.device.startswith('cuda') and not torch.cuda.is_available(): raise ValueError("--device: CUDA is not available")
+    for flag, v, lo in (('--repeats', [a.repeats], 1), ('--batch-sizes', a.batch_sizes, 1), ('--warmup', [a.warmup], 0),
+                        ('--img-size', [a.img_size], 32), ('--threads', [1 if a.threads is None else a.threads], 1),
+                        ('--train-sizes', a.train_sizes, 32), ('--train-batch', [a.train_batch], 1),
+                        ('--train-repeats', [a.train_repeats], 1)):
         if min(v) < lo: raise ValueError(f"{flag} must be at least {lo}, got {min(v)}")
-    unknown = [m for m in models if not timm.is_model(m.split(':')[0])
+    unknown = [m for m in a.models if not timm.is_model(m.split(':')[0])
                or m.split(':', 1)[1:] not in ([], *([v] for v in VARIANTS))]
     if unknown: raise ValueError(f"--models: unknown {unknown} (timm names, ours, or name:literal / :folded / :ort / :ov)")
-    runtime = [runtime] if isinstance(runtime, str) else list(runtime)
+    runtime = [a.runtime] if isinstance(a.runtime, str) else list(a.runtime)
     if bad := [r for r in runtime if r not in ('eager', *RUNTIMES)]:
         raise ValueError(f"--runtime: unknown {bad} (eager, {', '.join(RUNTIMES)})")
     for rt, v in RUNTIMES.items():
-        if rt not in runtime and not any(m.endswith(f':{v}') for m in models): continue
-        if device != 'cpu': raise ValueError(f"--runtime {rt}: its rows (name:{v}) are measured with --device cpu")
+        if rt not in runtime and not any(m.endswith(f':{v}') for m in a.models): continue
+        if a.device != 'cpu': raise ValueError(f"--runtime {rt}: its rows (name:{v}) are measured with --device cpu")
         for mod in ('onnx', 'onnxscript', rt.split('-')[0]):
             if importlib.util.find_spec(mod) is None:
                 raise ValueError(f"--runtime {rt}: {mod} is not installed (pip install 'filtervit[deploy]')")
-    if 'onnxruntime-int8' in runtime or any(m.endswith(':int8') for m in models):
-        if calibration is None: raise ValueError("--runtime onnxruntime-int8: its rows (name:int8) need --calibration <photo folder>")
-        calibration_files(calibration)   # photos there, readable: checked before any work
-    elif calibration is not None: raise ValueError("--calibration is for the int8 rows (--runtime onnxruntime-int8), which were not asked for")
-    default, as_list = inspect.signature(bench).parameters, lambda v: list(v) if isinstance(v, (list, tuple)) else v
-    given = [f"--{k.replace('_', '-')}" for k, v in (('train_models', train_models), ('train_sizes', train_sizes),
-                                                     ('train_batch', train_batch), ('train_repeats', train_repeats))
-             if as_list(v) != as_list(default[k].default)]
-    if given and not train: raise ValueError(f"{', '.join(given)}: training rows are measured with --train only")
-    if train:
-        if device != 'cpu': raise ValueError("--train: training rows are measured with --device cpu (peak memory is the process's)")
-        if amp or channels_last: raise ValueError("--train: training rows run in float32 with the default memory format (drop --amp, --channels-last)")
-        if bad := [m for m in train_models if ':' in m or not timm.is_model(m)]:
+    if 'onnxruntime-int8' in runtime or any(m.endswith(':int8') for m in a.models):
+        if a.calibration is None: raise ValueError("--runtime onnxruntime-int8: its rows (name:int8) need --calibration <photo folder>")
+        calibration_files(a.calibration)   # photos there, readable: checked before any work
+    elif a.calibration is not None: raise ValueError("--calibration is for the int8 rows (--runtime onnxruntime-int8), which were not asked for")
+    as_list = lambda v: list(v) if isinstance(v, (list, tuple)) else v
+    given = [f"--{k.replace('_', '-')}" for k in ('train_models', 'train_sizes', 'train_batch', 'train_repeats')
+             if as_list(getattr(a, k)) != as_list(default[k])]
+    if given and not a.train: raise ValueError(f"{', '.join(given)}: training rows are measured with --train only")
+    if a.train:
+        if a.device != 'cpu': raise ValueError("--train: training rows are measured with --device cpu (peak memory is the process's)")
+        if a.amp or a.channels_last: raise ValueError("--train: training rows run in float32 with the default memory format (drop --amp, --channels-last)")
+        if bad := [m for m in a.train_models if ':' in m or not timm.is_model(m)]:
             raise ValueError(f"--train-models: unknown {bad} (timm names or ours, no variants)")
-    read_paper_table(paper)
-    for flag, p in (('--out', Path(out)), ('--figure', Path(figure).parent if figure else None)):
+    read_paper_table(a.paper)
+    for flag, p in (('--out', Path(a.out)), ('--figure', Path(a.figure).parent if a.figure else None)):
         if p is not None and p.exists() and not p.is_dir(): raise FileExistsError(f"{flag} {p} is a file, not a folder")
 
 def bench(models: Param("timm names, ours, or a variant name:literal / :folded / :ort (ONNX Runtime)", str,
@@ -342,15 +343,15 @@ def bench(models: Param("timm names, ours, or a variant name:literal / :folded /
           repeats: int = 20,             # timed repeats at the first batch size, interleaved across models
           warmup: int = 3,               # untimed calls per model before timing
           img_size: int = 224,           # input resolution
-          amp: store_true = False,       # autocast (float16 on CUDA, bfloat16 on CPU)
-          channels_last: store_true = False, # channels-last model and input
-          keep_memory: store_true = False,   # glibc keeps freed memory (mallopt), for every model of the run
+          amp: bool = False,             # autocast (float16 on CUDA, bfloat16 on CPU)
+          channels_last: bool = False,   # channels-last model and input
+          keep_memory: bool = False,     # glibc keeps freed memory (mallopt), for every model of the run
           paper: str = None,             # the paper's Table I as CSV (default: the copy shipped in filtervit/assets)
           out: str = 'runs/bench',       # output folder: bench.csv and bench.md (and bench_train.csv with --train)
           figure: str = None,            # speed-vs-accuracy PNG (default: <out>/speed_vs_accuracy.png)
           runtime: Param("runtimes measured beside eager PyTorch: 'onnxruntime' and/or 'openvino' add the rows name:ort / "
                          "name:ov of ours and mobilevit_s", str, nargs='+', choices=['eager', *RUNTIMES]) = ('eager',),
-          train: store_true = False,     # also time training steps (forward + backward + AdamW) of --train-models at --train-sizes
+          train: bool = False,           # also time training steps (forward + backward + AdamW) of --train-models at --train-sizes
           train_models: Param("models of the training rows (timm names or ours)", str, nargs='+') = TRAIN_MODELS,
           train_sizes: Param("input sizes of the training rows (ours built for each: the study's replicas at 112)", int,
                              nargs='+') = (112, 224),
@@ -358,9 +359,8 @@ def bench(models: Param("timm names, ours, or a variant name:literal / :folded /
           train_repeats: int = 5,        # timed training steps per model and size, interleaved (after --warmup steps)
           calibration: str = None):      # a photo folder calibrating the :int8 rows (--runtime onnxruntime-int8)
     "Benchmark FilterViT, DropoutViT and the Table I baselines (params, GFLOPs, latency, throughput; training steps with --train), interleaved in one run."
+    check_bench_args(locals())   # every argument, by name, before anything is measured
     models, batch_sizes, runtime = list(models), list(batch_sizes), list(runtime)
-    check_bench_args(models, batch_sizes, device, threads, repeats, warmup, img_size, paper, out, figure, runtime,
-                     amp, channels_last, train, train_models, train_sizes, train_batch, train_repeats, calibration)   # before measuring
     extra = [v for rt, v in RUNTIMES.items() if rt in runtime]
     models = list(dict.fromkeys(v for m in models for v in [m] + ([f'{m}:{e}' for e in extra] if m in ORT_MODELS else [])))
     with warnings.catch_warnings():
@@ -374,4 +374,4 @@ def bench(models: Param("timm names, ours, or a variant name:literal / :folded /
 
 def main(argv=None):
     "Console script `filtervit-bench`."
-    run_cli(bench, 'filtervit-bench', argv)
+    run_cli(bench, argv)

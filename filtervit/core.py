@@ -7,11 +7,11 @@ from __future__ import annotations
 import argparse, contextlib, inspect, io, json, sys, typing, warnings
 from pathlib import Path
 from fastcore.docments import docments
-from fastcore.script import Param
+from fastcore.script import Param, store_true, store_false
 
 # %% auto #0
-__all__ = ['OURS', 'TABLE1_BASELINES', 'cli_parser', 'run_cli', 'cli_error', 'keep_freed_memory', 'quiet_fastai_import',
-           'DamagedFile', 'read_json', 'read_npz']
+__all__ = ['CLI_ERRORS', 'OURS', 'TABLE1_BASELINES', 'prog_name', 'cli_parser', 'run_cli', 'cli_error', 'keep_freed_memory',
+           'quiet_fastai_import', 'DamagedFile', 'read_json', 'read_npz']
 
 # %% ../nbs/00_core.ipynb #2033def3
 def _arg_type(anno):
@@ -21,11 +21,20 @@ def _arg_type(anno):
     members = [a for a in typing.get_args(anno) if a is not type(None)] if optional else []
     return members[0] if members else anno
 
-def cli_parser(func, prog: str, skip=()) -> argparse.ArgumentParser:
+CLI_ERRORS = (ValueError, FileNotFoundError, FileExistsError, ImportError, RuntimeError)   # what a user can fix, in one line
+
+def prog_name(func) -> str:
+    "The command that runs `func`: `filtervit-<its name>` (`settings.ini`'s console_scripts follow it)."
+    return f"filtervit-{func.__name__}"
+
+def cli_parser(func, skip=()) -> argparse.ArgumentParser:
     "An `argparse` parser from `func`'s signature and comments (fastcore's `docments`): dashed flags, each default shown once."
-    p = argparse.ArgumentParser(prog=prog, description=func.__doc__)
+    p = argparse.ArgumentParser(prog=prog_name(func), description=func.__doc__)
     for k, v in docments(func, full=True, returns=False, eval_str=True).items():
         if k in skip: continue
+        if v.anno in (store_true, store_false) or getattr(v.anno, 'action', None) in ('store_true', 'store_false'):
+            raise TypeError(f"{func.__name__}({k}): annotate a flag `bool` (fastcore makes it --{k.replace('_', '-')} "
+                            "or --no-...), not with store_true/store_false")
         param = v.anno if isinstance(v.anno, Param) else Param(v.docment, _arg_type(v.anno))
         param.set_default(v.default)
         kw, flag = dict(param.kwargs, dest=k), k.replace('_', '-')
@@ -34,11 +43,11 @@ def cli_parser(func, prog: str, skip=()) -> argparse.ArgumentParser:
         p.add_argument(*names, **kw)
     return p
 
-def run_cli(func, prog: str, argv=None, skip=(), errors=(ValueError, FileNotFoundError, FileExistsError)):
-    "Parse `argv` for `func`, call it, and turn the errors a user can fix into a one-line message and exit status 2."
-    args = vars(cli_parser(func, prog, skip).parse_args(argv))
+def run_cli(func, argv=None, skip=()):
+    "Parse `argv` for `func`, call it, and turn the errors a user can fix (`CLI_ERRORS`) into a one-line message and exit status 2."
+    args = vars(cli_parser(func, skip).parse_args(argv))
     try: return func(**args)
-    except errors as e: print(f"{prog}: error: {e}", file=sys.stderr); sys.exit(2)
+    except CLI_ERRORS as e: print(f"{prog_name(func)}: error: {e}", file=sys.stderr); sys.exit(2)
 
 def cli_error(main, argv) -> str:
     "What the console script `main` prints on stderr when it refuses `argv`; fails unless it exits with status 2."

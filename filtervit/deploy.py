@@ -11,7 +11,6 @@ import torch
 import timm
 from safetensors.torch import load_file
 import filtervit.models  # registers our models with timm
-from fastcore.script import Param, store_true
 from .core import OURS, run_cli
 from .data import IMG_EXTS, MEAN, STD, ImageFolderDataset, load_rgb, scan_images, val_transforms
 
@@ -260,11 +259,9 @@ def export(onnx: str,                 # the ONNX file to write
            model: str = 'filtervit_xs', # our model or a timm name (a run folder names its own)
            num_classes: int = 100,    # classes of --model (a run folder states its own)
            img_size: int = 224,       # input size of --model (a run folder states its own)
-           untrained: Param("export random weights (for timing); refused otherwise without --weights",
-                            store_true) = False,
+           untrained: bool = False,   # export random weights (for timing); refused otherwise without --weights
            tolerance: float = 1e-4,   # largest absolute logit difference accepted between PyTorch and ONNX Runtime
-           int8: Param("also write a static int8 copy beside the float file, <name>.int8.onnx (needs --calibration)",
-                       store_true) = False,
+           int8: bool = False,        # also write a static int8 copy beside the float file, <name>.int8.onnx (needs --calibration)
            calibration: str = None,   # --int8: a folder of photos (searched below it) to calibrate the int8 activations on
            calibration_photos: int = 200): # --int8: at most this many photos of --calibration, evenly spread over its files
     "Export a FilterViT, DropoutViT or timm model to ONNX, check the file, and compare ONNX Runtime with PyTorch."
@@ -307,5 +304,4 @@ def export(onnx: str,                 # the ONNX file to write
 
 def main(argv=None):
     "Console script `filtervit-export`."
-    run_cli(export, 'filtervit-export', argv,   # returns nothing: a console script's return value is its exit status
-            errors=(ValueError, FileNotFoundError, FileExistsError, ImportError, RuntimeError))
+    run_cli(export, argv)   # returns nothing: a console script's return value is its exit status

@@ -186,4 +186,4 @@ def figures(runs: str,          # folder of filtervit-train runs (one sub-folder
 
 def main(argv=None):
     "Console script `filtervit-figures`."
-    run_cli(figures, 'filtervit-figures', argv)
+    run_cli(figures, argv)

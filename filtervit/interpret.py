@@ -235,7 +235,7 @@ def interpret(run: str,           # a trained FilterViT run folder (result.json,
 
 def main(argv=None):
     "Console script `filtervit-interpret`."
-    run_cli(interpret, 'filtervit-interpret', argv)
+    run_cli(interpret, argv)
 
 # %% ../nbs/14_interpret.ipynb #b4148817
 def explorer_panel(model, photo, layer: int = 0, k: int | None = None, classes=None, ax=None):

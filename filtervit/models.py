@@ -20,9 +20,9 @@ from .global_attention import (PooledGlobalAttention, FullAttention, pooled_atte
 
 # %% auto #0
 __all__ = ['XS_BLOCKS', 'EVAL_PREPROCESSING', 'IMAGENETTE_CLASSES', 'IMAGENETTE_NAMES', 'WEIGHTS_DIR', 'default_cfgs',
-           'stem_map_size', 'block_map_sizes', 'scaled_k', 'FilterViT', 'checkpoint_filter_fn', 'weights_metadata',
-           'load_strict', 'filtervit_xs', 'dropoutvit_xs', 'param_table', 'literal_block', 'literal_features',
-           'literal_forward', 'compare_with_literal', 'frozen_bn_stats']
+           'LITERAL_FORMS', 'stem_map_size', 'block_map_sizes', 'scaled_k', 'FilterViT', 'checkpoint_filter_fn',
+           'weights_metadata', 'load_strict', 'filtervit_xs', 'dropoutvit_xs', 'param_table', 'literal_block',
+           'literal_features', 'literal_forward', 'compare_with_literal', 'frozen_bn_stats']
 
 # %% ../nbs/08_models.ipynb #09dc5856
 XS_BLOCKS = (
@@ -60,17 +60,18 @@ class FilterViT(nn.Module):
     "FilterMobileViT (`attn='filter'`) or DropoutViT (`attn='random'`), built from a tuple of block specs."
     def __init__(self, num_classes: int = 1000, in_chans: int = 3, attn: str = 'filter', blocks=XS_BLOCKS,
                  img_size: int = 224, stem_chans: int = 64, head_hidden: int = 384, drop_rate: float = 0.5,
-                 eval_selection: str = 'fixed', sampling: str = 'batch', seed: int = 0, scorer_impl: str = 'fold',
-                 drop_path_rate: float = 0.0):
+                 eval_selection: str | None = None, sampling: str | None = None, seed: int | None = None,
+                 scorer_impl: str = 'fold', drop_path_rate: float = 0.0):
         super().__init__()
         if not (isinstance(num_classes, int) and num_classes >= 0):   # a negative count built a headless network silently
             raise ValueError(f"FilterViT: num_classes must be a whole number >= 0 (0: no classifier), got {num_classes!r}")
         if attn not in ('filter', 'random'):
             raise ValueError(f"FilterViT: attn must be 'filter' or 'random', got {attn!r}")
-        given = {k: v for k, v, d in (('eval_selection', eval_selection, 'fixed'), ('sampling', sampling, 'batch'),
-                                       ('seed', seed, 0)) if v != d}
+        given = {k: v for k, v in dict(eval_selection=eval_selection, sampling=sampling, seed=seed).items() if v is not None}
         if attn == 'filter' and given:   # FilterViT has no random selection: these would be silently dropped
             raise ValueError(f"FilterViT: {sorted(given)} apply to DropoutViT (attn='random') only")
+        eval_selection = 'fixed' if eval_selection is None else eval_selection   # DropoutViT's defaults: the fixed
+        sampling, seed = 'batch' if sampling is None else sampling, 0 if seed is None else seed   # set, one draw per batch
         self.num_classes, self.in_chans, self.attn, self.img_size = num_classes, in_chans, attn, img_size
         sizes, ref_sizes = block_map_sizes(blocks, img_size), block_map_sizes(blocks, 224)
         self.stem = ConvStem(in_chans, stem_chans, stem_map_size(img_size))
@@ -339,14 +340,16 @@ def param_table(model: FilterViT, img_size: int = 224) -> list[tuple[str, str, i
     return rows
 
 # %% ../nbs/08_models.ipynb #614a1e8f
+LITERAL_FORMS = {   # block class -> its literal formulation (06, 07); DropoutViT's literal uses the positions it drew
+    FilterAttention: filter_attention_literal,
+    RandomAttention: lambda blk, x: select_attention_literal(blk, x, index_mask(blk.select(x)[1], blk.map_size ** 2)),
+    PooledGlobalAttention: pooled_attention_literal, FullAttention: full_attention_literal}
+
 def literal_block(blk: nn.Module, x: torch.Tensor) -> torch.Tensor:
-    "One block of a `FilterViT` computed with its literal (authors'-style) formulation."
-    if isinstance(blk, RandomAttention):
-        return select_attention_literal(blk, x, index_mask(blk.select(x)[1], blk.map_size ** 2))
-    if isinstance(blk, FilterAttention): return filter_attention_literal(blk, x)
-    if isinstance(blk, PooledGlobalAttention): return pooled_attention_literal(blk, x)
-    if isinstance(blk, FullAttention): return full_attention_literal(blk, x)
-    raise TypeError(f"literal_block: no literal form for {type(blk).__name__}")
+    "One block of a `FilterViT` computed with the literal form of its most specific class in `LITERAL_FORMS` (never the order of tests)."
+    form = next((LITERAL_FORMS[t] for t in type(blk).__mro__ if t in LITERAL_FORMS), None)
+    if form is None: raise TypeError(f"literal_block: no literal form for {type(blk).__name__}")
+    return form(blk, x)
 
 def literal_features(model: FilterViT, x: torch.Tensor) -> torch.Tensor:
     "`model.forward_features(x)` computed with the literal (authors'-style) formulation of every block."

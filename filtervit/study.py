@@ -236,8 +236,7 @@ def study(results: str = None,       # folder of the finished runs' small files 
 
 def study_main(argv=None):
     "Console script `filtervit-study`."
-    run_cli(study, 'filtervit-study', argv, skip=('grid',),
-            errors=(ValueError, FileNotFoundError, FileExistsError, RuntimeError))
+    run_cli(study, argv, skip=('grid',))
 
 # %% ../nbs/15_study.ipynb #74a39b41
 CLASSIFIER_INITS = ('timm', 'torch', 'zero')
@@ -333,4 +332,4 @@ def reproduce(out: str = 'runs/reproduce',      # output folder of this run (not
 
 def reproduce_main(argv=None):
     "Console script `filtervit-reproduce`."
-    run_cli(reproduce, 'filtervit-reproduce', argv, skip=('models',))
+    run_cli(reproduce, argv, skip=('models',))

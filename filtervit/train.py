@@ -24,7 +24,7 @@ from fastai.torch_core import num_distrib, rank_distrib
 # %% auto #0
 __all__ = ['RUN_FILES', 'create_model', 'resolve_data', 'cpu_busy_elsewhere', 'busy_cpu_note', 'run_lock', 'earlier_run',
            'photo_fingerprint', 'meta_model', 'has_batchnorm', 'step_memory', 'available_memory', 'check_positive',
-           'load_checkpoint', 'train', 'main']
+           'check_step_fits', 'load_checkpoint', 'resume_state', 'train', 'main']
 
 # %% ../nbs/10a_train.ipynb #526929af
 def create_model(name: str, num_classes: int, img_size: int = 224, **kwargs) -> nn.Module:
@@ -150,7 +150,6 @@ def available_memory(dev: torch.device) -> tuple[int, str] | None:
     except (OSError, StopIteration, ValueError, IndexError): return None
     return kb * 1024, 'MemAvailable in /proc/meminfo'
 
-
 # %% ../nbs/10a_train.ipynb #4754989a
 def _device(device: str) -> torch.device:
     if device == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
@@ -165,6 +164,23 @@ def check_positive(**values):
         if v is not None and not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
             raise ValueError(f"--{k.replace('_', '-')} must be a positive number, got {v}")
 
+def check_step_fits(probe: nn.Module, name: str, img_size: int, bs: int, dev: torch.device, force_memory: bool = False):
+    "Refuse, before any data, a step that cannot run: a batch of one through BatchNorm, or more memory than `dev` has (`probe`: `meta_model`'s)."
+    if bs == 1 and has_batchnorm(probe):
+        raise ValueError(f"--bs 1: {name} has BatchNorm, which in training mode needs more than one value per channel "
+                         "(a batch of one photo fails in the first step): use --bs 2 or more")
+    mem = available_memory(dev)
+    if mem is not None and not force_memory:
+        try: need = step_memory(probe, img_size, bs) * (1 if dev.type == 'cuda' else int(os.environ.get('LOCAL_WORLD_SIZE', 1)))
+        except (RuntimeError, NotImplementedError) as e:   # a module of the user's whose forward reads its data (.item())
+            need = 0; print(f"{name}: the memory of a step was not estimated (its forward cannot run on the meta device: "
+                            f"{str(e).splitlines()[0]})", file=sys.stderr)
+        if need > mem[0]:
+            raise ValueError(f"--img-size {img_size} --bs {bs}: a training step of {name} needs about {need / 2**30:.1f} GiB, "
+                             f"more than the {mem[0] / 2**30:.1f} GiB available ({mem[1]}): lower --bs or --img-size, "
+                             "or pass --force-memory")
+
+# %% ../nbs/10a_train.ipynb #22c981b2
 def load_checkpoint(out) -> dict:
     "The resumable state in `out`: `checkpoint.pth`, or the previous epoch's `checkpoint.prev.pth` if the newest is damaged."
     out, tried = Path(out), []
@@ -178,6 +194,24 @@ def load_checkpoint(out) -> dict:
     if not tried: raise FileNotFoundError(f"--resume: no checkpoint in {out}")
     raise ValueError(f"--resume: {'; '.join(tried)}. Start the run again in a new --out.")
 
+def resume_state(out, resume: bool, config: dict, n_valid: int, path) -> dict | None:
+    "The checkpoint to continue in `out` (None: a new run), refusing an earlier run's files without `resume` and a run of other `config` or another validation count."
+    if not resume and (old := earlier_run(out)):
+        if {'checkpoint.pth', 'checkpoint.prev.pth'} & set(old):
+            raise FileExistsError(f"{out} already holds a run: pass --resume to continue it, or choose another --out")
+        raise FileExistsError(f"{out} holds an earlier run's files and no checkpoint to resume ({', '.join(old)}): "
+                              "a new run never appends to them; delete them or choose another --out")
+    state = load_checkpoint(out) if resume else None
+    if state is not None:   # settings the run began with; a key its checkpoint predates is checked by count below
+        diff = {k: (state['config'].get(k), v) for k, v in config.items() if k != 'data_path'
+                and k in state['config'] and state['config'][k] != v}
+        if diff: raise ValueError(f"--resume: the run in {out} was started with other settings: {diff}")
+        if state['preds'].shape[1] != n_valid:
+            raise ValueError(f"--resume: the run in {out} validated on {state['preds'].shape[1]} photos, "
+                             f"{path} has {n_valid} now")
+    return state
+
+# %% ../nbs/10a_train.ipynb #24abd23f
 def train(model: str | nn.Module = 'filtervit_xs', # filtervit_xs, dropoutvit_xs, or any timm model name (e.g. mobilevit_s)
           data: str = 'imagenette',      # 'imagenette' (Imagenette2-224), 'img100:<subset 1-5>:<ImageNet folder>', or a folder with train/ and val/
           epochs: int = 120,             # epochs (also the cosine's T_max)
@@ -212,19 +246,7 @@ def train(model: str | nn.Module = 'filtervit_xs', # filtervit_xs, dropoutvit_xs
     name = model if isinstance(model, str) else type(model).__name__
     kw = {k: v for k, v in dict(eval_selection=eval_selection, sampling=sampling).items() if v is not None}
     probe = meta_model(model, 10, img_size, **kw)   # its shapes only: checks before any data or training
-    if bs == 1 and has_batchnorm(probe):
-        raise ValueError(f"--bs 1: {name} has BatchNorm, which in training mode needs more than one value per channel "
-                         "(a batch of one photo fails in the first step): use --bs 2 or more")
-    mem = available_memory(dev)
-    if mem is not None and not force_memory:
-        try: need = step_memory(probe, img_size, bs) * (1 if dev.type == 'cuda' else int(os.environ.get('LOCAL_WORLD_SIZE', 1)))
-        except (RuntimeError, NotImplementedError) as e:   # a module of the user's whose forward reads its data (.item())
-            need = 0; print(f"{name}: the memory of a step was not estimated (its forward cannot run on the meta device: "
-                            f"{str(e).splitlines()[0]})", file=sys.stderr)
-        if need > mem[0]:
-            raise ValueError(f"--img-size {img_size} --bs {bs}: a training step of {name} needs about {need / 2**30:.1f} GiB, "
-                             f"more than the {mem[0] / 2**30:.1f} GiB available ({mem[1]}): lower --bs or --img-size, "
-                             "or pass --force-memory")
+    check_step_fits(probe, name, img_size, bs, dev, force_memory)
     path = resolve_data(data, data_dir, download)
     if threads: torch.set_num_threads(threads)
     busy = cpu_busy_elsewhere() if dev.type == 'cpu' and num_distrib() <= 1 else None   # torchrun's CPU ranks share by design
@@ -251,19 +273,7 @@ def train(model: str | nn.Module = 'filtervit_xs', # filtervit_xs, dropoutvit_xs
 def _run(name, net, dls, dev, out, config, resume, epochs, lr, wd, seed, rank, world, started, busy, kept, path,
          progress, cbs) -> dict:
     "The locked part of `train`: refuse an earlier run's files or resume it, fit, and write `result.json`."
-    if not resume and (old := earlier_run(out)):
-        if {'checkpoint.pth', 'checkpoint.prev.pth'} & set(old):
-            raise FileExistsError(f"{out} already holds a run: pass --resume to continue it, or choose another --out")
-        raise FileExistsError(f"{out} holds an earlier run's files and no checkpoint to resume ({', '.join(old)}): "
-                              "a new run never appends to them; delete them or choose another --out")
-    state = load_checkpoint(out) if resume else None
-    if state is not None:   # settings the run began with; a key its checkpoint predates is checked by count below
-        diff = {k: (state['config'].get(k), v) for k, v in config.items() if k != 'data_path'
-                and k in state['config'] and state['config'][k] != v}
-        if diff: raise ValueError(f"--resume: the run in {out} was started with other settings: {diff}")
-        if state['preds'].shape[1] != len(dls.valid_ds):
-            raise ValueError(f"--resume: the run in {out} validated on {state['preds'].shape[1]} photos, "
-                             f"{path} has {len(dls.valid_ds)} now")
+    state = resume_state(out, resume, config, len(dls.valid_ds), path)
     start = 0 if state is None else state['epoch'] + 1
     if state is not None:
         net.load_state_dict(state['model'])
@@ -304,7 +314,7 @@ def _run(name, net, dls, dev, out, config, resume, epochs, lr, wd, seed, rank, w
 # %% ../nbs/10a_train.ipynb #a53d0d06
 def main(argv=None):
     "Console script `filtervit-train`."
-    r = run_cli(train, 'filtervit-train', argv, skip=('cbs',))
+    r = run_cli(train, argv, skip=('cbs',))
     if rank_distrib() == 0:
         print(json.dumps({k: r[k] for k in ('model', 'params', 'status', 'best_accuracy', 'best_epoch', 'train_img_s')}))
     if r['status'] == 'diverged': sys.exit(2)

@@ -406,4 +406,4 @@ def verdicts(results: str = 'runs/study-imagenette-112',   # a study's results f
 
 def main(argv=None):
     "Console script `filtervit-verdicts`."
-    run_cli(verdicts, 'filtervit-verdicts', argv)
+    run_cli(verdicts, argv)

@@ -1,11 +1,12 @@
 "The console scripts are installed, document their options, and fail with a clear message on bad input."
-import re, subprocess, sys
+import configparser, importlib, re, subprocess, sys
 from pathlib import Path
 import pytest
 
 BIN = Path(sys.executable).parent
-SCRIPTS = ['filtervit-train', 'filtervit-reproduce', 'filtervit-study', 'filtervit-bench', 'filtervit-figures', 'filtervit-interpret',
-           'filtervit-export']
+_INI = configparser.ConfigParser(); _INI.read(Path(__file__).parents[1] / 'settings.ini')
+ENTRY = dict(e.split('=') for e in _INI['DEFAULT']['console_scripts'].split())   # filtervit-train: filtervit.train:main
+SCRIPTS = list(ENTRY)
 
 def run(*args):
     return subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=300)
@@ -16,6 +17,13 @@ def test_help(script):
     assert exe.exists(), f"{script} is not installed (pip install -e .)"
     r = run(exe, '--help')
     assert r.returncode == 0 and 'usage:' in r.stdout, r.stderr
+
+@pytest.mark.parametrize('script', SCRIPTS)
+def test_program_name_is_the_console_script(script, capsys):
+    "Each console script's usage and errors name it (00_core's prog_name: filtervit-<function>), one place for every command."
+    module, func = ENTRY[script].split(':')
+    with pytest.raises(SystemExit) as e: getattr(importlib.import_module(module), func)(['--help'])
+    assert e.value.code == 0 and capsys.readouterr().out.startswith(f'usage: {script} '), script
 
 def test_train_help_documents_every_option():
     out = run(BIN / 'filtervit-train', '--help').stdout
