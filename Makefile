@@ -19,13 +19,17 @@ $(STAMP): requirements-dev.txt settings.ini setup.py
 
 setup: $(STAMP)
 
-## Every test: the notebooks (slow cells included; cuda cells when a GPU is present), then tests/; then a check that
-## no test wrote a tracked file (tools/untouched.py: any tracked file modified after the tests began fails the run).
+## Every test: the notebooks (slow cells included; cuda cells when a GPU is present; shared cells, which read the photos
+## and reference files of ../shared, when ../shared/data and ../shared/reference are there, as in CI), then tests/; then a
+## check that no test wrote a tracked file (tools/untouched.py: any tracked file modified after the tests began fails the run).
 test: setup
 	$(MAKE) --no-print-directory export-check
 	touch $(VENV)/.test-start
-	flags="slow"; if $(BIN)/python -c 'import torch,sys; sys.exit(not torch.cuda.is_available())'; then flags="slow cuda"; fi; \
-	  echo "nbdev_test --flags '$$flags'"; $(BIN)/nbdev_test --n_workers 2 --timing --flags "$$flags"
+	flags="slow"; if $(BIN)/python -c 'import torch,sys; sys.exit(not torch.cuda.is_available())'; then flags="$$flags cuda"; \
+	  else echo "no GPU: the #| cuda cells are skipped"; fi; \
+	if [ -d ../shared/data ] && [ -d ../shared/reference ]; then flags="$$flags shared"; \
+	  else echo "../shared/data or ../shared/reference is absent: the #| shared cells are skipped"; fi; \
+	echo "nbdev_test --flags '$$flags'"; $(BIN)/nbdev_test --n_workers 2 --timing --flags "$$flags"
 	$(BIN)/pytest -q tests
 	$(BIN)/python tools/untouched.py $(VENV)/.test-start
 
@@ -49,7 +53,7 @@ figures: setup
 lab: setup
 	$(BIN)/jupyter lab --no-browser --ip 127.0.0.1 --ServerApp.root_dir=nbs
 
-## The quick loop while editing notebooks: plain nbdev_test (no slow, no cuda cells).
+## The quick loop while editing notebooks: plain nbdev_test (no slow, no cuda, no shared cells).
 test-fast: setup
 	$(BIN)/nbdev_test --n_workers 2
 

@@ -269,6 +269,9 @@ def export(onnx: str,                 # the ONNX file to write
     if out.suffix != '.onnx': raise ValueError(f"--onnx {out} should end in .onnx")
     if out.is_dir() or (out.parent.exists() and not out.parent.is_dir()):
         raise FileExistsError(f"--onnx {out}: not a file path")
+    folder = next(p for p in (out.parent, *out.parent.parents) if p.exists())   # export_onnx creates the missing rest
+    try: tempfile.NamedTemporaryFile(dir=folder).close()                         # root ignores permission bits: try it
+    except OSError as e: raise ValueError(f"--onnx {out}: cannot write in {folder} ({e.strerror or e})") from None
     if weights is None and not untrained:
         raise ValueError("no --weights given: pass a run folder or a weights file (or --untrained)")
     if num_classes < 1 or img_size < 32: raise ValueError("--num-classes must be at least 1 and --img-size at least 32")

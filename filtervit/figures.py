@@ -13,7 +13,8 @@ import matplotlib.pyplot as plt
 import filtervit.models  # registers our models with timm
 from .data import load_rgb, val_transforms, shared_data_dir
 from .bench import read_paper_table
-from .core import run_cli, OURS
+from .core import run_cli, OURS, read_json
+from .bench import read_bench_csv
 from .deploy import load_run_model, run_weights, trained_run
 
 # %% auto #0
@@ -28,7 +29,7 @@ def read_runs(runs_dir) -> dict[str, dict]:
         try: rows = [{k: v if k == 'time' else float(v) for k, v in r.items()} for r in csv.DictReader(open(h))]   # time: fastai's mm:ss
         except (ValueError, TypeError, AttributeError) as e:
             raise ValueError(f"{h} is damaged (not a filtervit-train history): {e}") from None
-        res = json.loads((h.parent / 'result.json').read_text()) if (h.parent / 'result.json').exists() else {}
+        res = read_json(h.parent / 'result.json') if (h.parent / 'result.json').exists() else {}
         runs[h.parent.name] = dict(model=res.get('model', h.parent.name), history=rows, result=res, path=h.parent)
     return runs
 
@@ -123,7 +124,7 @@ def plot_masks(model, paths, desc: str = '', path=None, img_size: int | None = N
 def summary_table(runs_dir, bench_csv=None, paper_csv=None) -> str:
     "Markdown: per run (or benchmarked model), paper params/accuracy/CPU fps beside our params, best accuracy (epoch) and CPU img/s at batch 1."
     runs, paper = read_runs(runs_dir), read_paper_table(paper_csv)
-    bench = {r['model']: r for r in csv.DictReader(open(bench_csv))
+    bench = {r['model']: r for r in read_bench_csv(bench_csv)
              if int(r['batch']) == 1} if bench_csv and Path(bench_csv).exists() else {}
     names = list(dict.fromkeys([*runs, *[m for m in paper if m in bench]]))   # runs, then benchmarked paper models
     lines = ["| run | params (paper, 100 classes) | params (ours, as trained or benchmarked) | accuracy (paper, "

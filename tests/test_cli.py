@@ -110,3 +110,14 @@ def test_export_int8_needs_calibration_photos(tmp_path, args, msg):
     r = run(BIN / 'filtervit-export', '--onnx', tmp_path / 'm.onnx', '--untrained', *args)
     assert r.returncode == 2 and msg in r.stderr and r.stderr.count('\n') == 1, r.stderr
     assert not (tmp_path / 'm.onnx').exists()
+
+@pytest.mark.parametrize('onnx,folder,why', [('/proc/x.onnx', '/proc', 'No such file or directory'),
+                                             ('{tmp}/a_file/sub/m.onnx', '{tmp}/a_file', 'Not a directory')])
+def test_export_refuses_an_unwritable_place_before_exporting(tmp_path, onnx, folder, why):
+    """`filtervit-export --onnx` where no file can be written (procfs, below a file) is refused in one line, exit status 2,
+    before any model is built or exported (it used to fail only after the export's minute of work)."""
+    (tmp_path / 'a_file').write_text('x')
+    onnx, folder = onnx.format(tmp=tmp_path), folder.format(tmp=tmp_path)
+    r = run(BIN / 'filtervit-export', '--onnx', onnx, '--untrained')
+    assert (r.returncode, r.stderr) == (2, f"filtervit-export: error: --onnx {onnx}: cannot write in {folder} ({why})\n"), r.stderr
+    assert r.stdout == ''   # nothing exported: an export prints the file it wrote
