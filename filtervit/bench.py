@@ -15,13 +15,14 @@ from .models import literal_forward
 from .layers import fold_batchnorm, count_params
 from fastcore.script import Param, store_true
 from .core import TABLE1_BASELINES, keep_freed_memory, run_cli
-from .data import ASSETS
-from .deploy import export_onnx, ort_session, ort_logits, ov_compiled, ov_logits, load_run_model, int8_session, calibration_files
+from .data import read_paper_table
+from .runs import load_run_model
+from .deploy import export_onnx, ort_session, ort_logits, ov_compiled, ov_logits, int8_session, calibration_files
 
 # %% auto #0
 __all__ = ['DEFAULT_MODELS', 'VARIANTS', 'RUNTIMES', 'ORT_MODELS', 'TRAIN_MODELS', 'TRAIN_OPTIMIZER', 'bench_model',
-           'count_gflops', 'benchmark', 'machine_info', 'read_paper_table', 'write_report', 'speed_accuracy_figure',
-           'train_step', 'train_peak_memory', 'benchmark_train', 'check_bench_args', 'bench', 'main']
+           'count_gflops', 'benchmark', 'machine_info', 'write_report', 'speed_accuracy_figure', 'train_step',
+           'train_peak_memory', 'benchmark_train', 'check_bench_args', 'bench', 'main']
 
 # %% ../nbs/12_bench.ipynb #85a94ba6
 DEFAULT_MODELS = ('filtervit_xs', 'filtervit_xs:literal', 'filtervit_xs:folded', 'dropoutvit_xs') + TABLE1_BASELINES
@@ -129,14 +130,6 @@ def machine_info(device: str = 'cpu') -> str:
         try: hw = next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
         except (OSError, StopIteration): pass
     return f"{hw}, {torch.get_num_threads()} threads, torch {torch.__version__}, timm {timm.__version__}"
-
-def read_paper_table(path=None) -> dict[str, dict]:
-    "Rows of the paper's Table I keyed by timm name (ours keyed `filtervit_xs`): the copy shipped with the package, or `path`."
-    path = Path(path) if path else ASSETS / 'paper_table1.csv'
-    if not path.exists(): raise FileNotFoundError(f"the paper's Table I is not at {path}")
-    rows = list(csv.DictReader(open(path)))
-    if rows and 'timm_name' not in rows[0]: raise ValueError(f"--paper {path}: no timm_name column (Table I's CSV)")
-    return {(r['timm_name'] or 'filtervit_xs'): r for r in rows}
 
 def _runtimes_line(rows: list[dict]) -> str:
     "Which runtimes the rows were measured in, with their versions and settings."
