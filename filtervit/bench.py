@@ -16,15 +16,14 @@ from .models import literal_forward
 from .layers import fold_batchnorm, count_params
 from fastcore.script import Param
 from .core import TABLE1_BASELINES, keep_freed_memory, run_cli
-from .core import DamagedFile
-from .data import ASSETS
-from .deploy import export_onnx, ort_session, ort_logits, ov_compiled, ov_logits, load_run_model, int8_session, calibration_files
+from .data import read_paper_table
+from .runs import load_run_model
+from .deploy import export_onnx, ort_session, ort_logits, ov_compiled, ov_logits, int8_session, calibration_files
 
 # %% auto #0
-__all__ = ['DEFAULT_MODELS', 'VARIANTS', 'RUNTIMES', 'ORT_MODELS', 'BENCH_COLUMNS', 'TRAIN_MODELS', 'TRAIN_OPTIMIZER',
-           'bench_model', 'count_gflops', 'benchmark', 'machine_info', 'read_paper_table', 'write_report',
-           'speed_accuracy_figure', 'read_bench_csv', 'train_step', 'train_peak_memory', 'benchmark_train',
-           'check_bench_args', 'bench', 'main']
+__all__ = ['DEFAULT_MODELS', 'VARIANTS', 'RUNTIMES', 'ORT_MODELS', 'TRAIN_MODELS', 'TRAIN_OPTIMIZER', 'bench_model',
+           'count_gflops', 'benchmark', 'machine_info', 'write_report', 'speed_accuracy_figure', 'train_step',
+           'train_peak_memory', 'benchmark_train', 'check_bench_args', 'bench', 'main']
 
 # %% ../nbs/12_bench.ipynb #85a94ba6
 DEFAULT_MODELS = ('filtervit_xs', 'filtervit_xs:literal', 'filtervit_xs:folded', 'dropoutvit_xs') + TABLE1_BASELINES
@@ -133,14 +132,6 @@ def machine_info(device: str = 'cpu') -> str:
         except (OSError, StopIteration): pass
     return f"{hw}, {torch.get_num_threads()} threads, torch {torch.__version__}, timm {timm.__version__}"
 
-def read_paper_table(path=None) -> dict[str, dict]:
-    "Rows of the paper's Table I keyed by timm name (ours keyed `filtervit_xs`): the copy shipped with the package, or `path`."
-    path = Path(path) if path else ASSETS / 'paper_table1.csv'
-    if not path.exists(): raise FileNotFoundError(f"the paper's Table I is not at {path}")
-    rows = list(csv.DictReader(open(path)))
-    if rows and 'timm_name' not in rows[0]: raise ValueError(f"--paper {path}: no timm_name column (Table I's CSV)")
-    return {(r['timm_name'] or 'filtervit_xs'): r for r in rows}
-
 def _runtimes_line(rows: list[dict]) -> str:
     "Which runtimes the rows were measured in, with their versions and settings."
     v = importlib.metadata.version
@@ -229,27 +220,6 @@ def speed_accuracy_figure(rows: list[dict], path, paper_csv=None, accuracy: dict
     ax.grid(alpha=0.3); fig.tight_layout(); Path(path).parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=150); plt.close(fig)
     return path
-
-# %% ../nbs/12_bench.ipynb #017c74a5
-BENCH_COLUMNS = ('model', 'batch', 'params', 'img_s')   # the columns of bench.csv that its readers use
-
-def read_bench_csv(path) -> list[dict]:
-    "The rows of a `bench.csv` of `write_report` (each field a string, as `csv` reads it), or a `DamagedFile` naming the file."
-    try:
-        text = Path(path).read_text()
-        reader = csv.DictReader(io.StringIO(text))
-        rows, head = list(reader), reader.fieldnames or []
-    except (UnicodeDecodeError, csv.Error) as e: raise DamagedFile(f"{path} is damaged (not a CSV: {e})") from None
-    if missing := [c for c in BENCH_COLUMNS if c not in head]:
-        raise DamagedFile(f"{path} is damaged (not a bench.csv of filtervit-bench: no {', '.join(missing)} column)")
-    if not text.endswith('\n'): raise DamagedFile(f"{path} is damaged (cut short: its last line is unfinished)")
-    for n, r in enumerate(rows, 1):
-        if None in r or None in r.values():   # csv's marks of a short row (missing fields: None) and a long one (key None)
-            fields = sum(v is not None for k, v in r.items() if k is not None) + len(r.get(None) or [])
-            raise DamagedFile(f"{path} is damaged (row {n} has {fields} fields, the header {len(head)})")
-        try: int(r['batch']), int(r['params']), float(r['img_s'])
-        except ValueError as e: raise DamagedFile(f"{path} is damaged (row {n}: {e})") from None
-    return rows
 
 # %% ../nbs/12_bench.ipynb #10fb5568
 TRAIN_MODELS = ('filtervit_xs', 'dropoutvit_xs', 'mobilevit_s', 'mobilenetv2_100')

@@ -4,14 +4,14 @@
 
 # %% ../nbs/00_core.ipynb #63da0a6d
 from __future__ import annotations
-import argparse, contextlib, inspect, io, json, sys, typing, warnings
+import argparse, contextlib, inspect, io, json, os, sys, typing, warnings
 from pathlib import Path
 from fastcore.docments import docments
 from fastcore.script import Param, store_true, store_false
 
 # %% auto #0
 __all__ = ['CLI_ERRORS', 'OURS', 'TABLE1_BASELINES', 'prog_name', 'cli_parser', 'run_cli', 'cli_error', 'keep_freed_memory',
-           'quiet_fastai_import', 'DamagedFile', 'read_json', 'read_npz']
+           'quiet_fastai_import', 'DamagedFile', 'read_json', 'read_npz', 'cache_dir']
 
 # %% ../nbs/00_core.ipynb #2033def3
 def _arg_type(anno):
@@ -104,3 +104,8 @@ def read_npz(path, keys=()) -> dict:
     if missing := [k for k in keys if k not in arrays]: raise DamagedFile(f"{path} is damaged: it lacks {missing}")
     return arrays
 
+
+# %% ../nbs/00_core.ipynb #c0a1e002
+def cache_dir() -> Path:
+    "filtervit's cache folder: `$FILTERVIT_CACHE`, else `~/.cache/filtervit` (an empty variable counts as unset)."
+    return Path(os.environ.get('FILTERVIT_CACHE') or Path.home() / '.cache' / 'filtervit')

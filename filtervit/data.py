@@ -4,22 +4,23 @@
 
 # %% ../nbs/09_data.ipynb #79313a92
 from __future__ import annotations
-import hashlib, importlib.resources, json, os, shutil, tarfile, warnings
+import csv, hashlib, importlib.resources, json, os, shutil, tarfile, warnings
 from collections import Counter
 from pathlib import Path
+import numpy as np
 import torch
 from torch.utils.data import DataLoader
 from torchvision import datasets, transforms as T
 from PIL import Image, UnidentifiedImageError
-from .core import quiet_fastai_import, DamagedFile
+from .core import quiet_fastai_import, DamagedFile, cache_dir
 with quiet_fastai_import():   # fastai 2.8.7's import warns about torch.jit.script (00_core)
     from fastai.data.core import DataLoaders
 
 # %% auto #0
-__all__ = ['ASSETS', 'IMG_EXTS', 'MEAN', 'STD', 'BAD_IMAGE_ERRORS', 'SCAN_CACHE_MIN', 'img100_classes', 'count_images',
-           'check_image_folder', 'make_fake_image_tree', 'build_img100', 'shared_data_dir', 'shared_path',
-           'default_data_dir', 'imagenette', 'train_transforms', 'val_transforms', 'load_rgb', 'image_problem',
-           'scan_cache_dir', 'scan_images', 'ImageFolderDataset', 'image_dataloaders']
+__all__ = ['ASSETS', 'IMG_EXTS', 'MEAN', 'STD', 'BAD_IMAGE_ERRORS', 'SCAN_CACHE_MIN', 'img100_classes', 'read_paper_table',
+           'count_images', 'check_image_folder', 'make_fake_image_tree', 'build_img100', 'shared_data_dir',
+           'shared_path', 'default_data_dir', 'imagenette', 'train_transforms', 'val_transforms', 'load_rgb',
+           'image_problem', 'scan_cache_dir', 'scan_images', 'ImageFolderDataset', 'photo_batch', 'image_dataloaders']
 
 # %% ../nbs/09_data.ipynb #87586e7f
 ASSETS = Path(str(importlib.resources.files('filtervit') / 'assets'))
@@ -30,6 +31,15 @@ def img100_classes(subset: int = 1) -> list[str]:
              and not l.startswith('#')]
     if not 1 <= subset <= len(lines): raise ValueError(f"img-100 subset must be 1..{len(lines)}, got {subset}")
     return lines[subset - 1]
+
+# %% ../nbs/09_data.ipynb #d09a0002
+def read_paper_table(path=None) -> dict[str, dict]:
+    "Rows of the paper's Table I keyed by timm name (ours keyed `filtervit_xs`): the copy shipped with the package, or `path`."
+    path = Path(path) if path else ASSETS / 'paper_table1.csv'
+    if not path.exists(): raise FileNotFoundError(f"the paper's Table I is not at {path}")
+    rows = list(csv.DictReader(open(path)))
+    if rows and 'timm_name' not in rows[0]: raise ValueError(f"--paper {path}: no timm_name column (Table I's CSV)")
+    return {(r['timm_name'] or 'filtervit_xs'): r for r in rows}
 
 # %% ../nbs/09_data.ipynb #b547455e
 IMG_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.gif', '.tif', '.tiff', '.webp')
@@ -191,8 +201,8 @@ def image_problem(path) -> str | None:
     return None
 
 def scan_cache_dir() -> Path:
-    "Where folder scans are cached: `$FILTERVIT_CACHE/scans`, else `~/.cache/filtervit/scans`."
-    return Path(os.environ.get('FILTERVIT_CACHE') or Path.home() / '.cache' / 'filtervit') / 'scans'
+    "Where folder scans are cached: `scans` in the cache folder (`00_core`'s `cache_dir`)."
+    return cache_dir() / 'scans'
 
 SCAN_CACHE_MIN = 1000   # folders with fewer files are scanned in a few seconds and not cached
 
@@ -256,6 +266,14 @@ class ImageFolderDataset(datasets.ImageFolder):
         except BAD_IMAGE_ERRORS as e:
             raise DamagedFile(f"{path} became unreadable after the dataset was scanned ({type(e).__name__}: {e})") from None
         return (self.transform(img) if self.transform else img), target
+
+# %% ../nbs/09_data.ipynb #d09a0005
+def photo_batch(paths, img_size: int = 224) -> tuple[torch.Tensor, list[np.ndarray]]:
+    "Normalised batch (the paper's validation transform) and the matching RGB crops for display."
+    tf = val_transforms(img_size)
+    imgs = [load_rgb(p) for p in paths]
+    x = torch.stack([tf(im) for im in imgs])
+    return x, [((t.permute(1, 2, 0).numpy() + 1) / 2).clip(0, 1) for t in x]
 
 # %% ../nbs/09_data.ipynb #7b3e95af
 def image_dataloaders(path, img_size: int = 224, bs: int = 64, limit_per_class: int | None = None,

@@ -4,60 +4,20 @@
 
 # %% ../nbs/11_deploy.ipynb #d4f8a164
 from __future__ import annotations
-import ast, fnmatch, importlib, json, logging, os, tempfile, warnings
+import ast, fnmatch, importlib, logging, os, tempfile, warnings
 from pathlib import Path
 import numpy as np
 import torch
 import timm
-from safetensors.torch import load_file
 import filtervit.models  # registers our models with timm
 from .core import OURS, run_cli
 from .data import IMG_EXTS, MEAN, STD, ImageFolderDataset, load_rgb, scan_images, val_transforms
+from .runs import load_run_model, load_weights
 
 # %% auto #0
-__all__ = ['WEIGHTS', 'FLOAT_NODES', 'run_weights', 'trained_run', 'load_weights', 'load_run_model', 'export_onnx', 'onnx_ops',
-           'ort_session', 'ort_logits', 'compare_onnx', 'ov_compiled', 'ov_logits', 'calibration_files',
-           'calibration_reader', 'float_node_names', 'quantize_onnx', 'int8_session', 'with_selection_outputs',
-           'compare_int8', 'export', 'main']
-
-# %% ../nbs/11_deploy.ipynb #2db11736
-WEIGHTS = ('best.pth', 'model.safetensors')   # a run's best epoch; the study commits the second
-
-def run_weights(run_dir) -> Path | None:
-    "The trained weights of a run folder (`best.pth`, else `model.safetensors`), or None."
-    return next((Path(run_dir) / f for f in WEIGHTS if (Path(run_dir) / f).exists()), None)
-
-def trained_run(folder, model: str) -> Path | None:
-    "The first run of `model` in `folder` (`<model>`, then `<model>-s<seed>` by seed) with `result.json` and weights, or None."
-    seed = lambda p: p.name[len(model) + 2:]
-    seeds = sorted((p for p in Path(folder).glob(f'{model}-s*') if seed(p).isdigit()), key=lambda p: int(seed(p)))
-    return next((r for r in [Path(folder) / model, *seeds] if (r / 'result.json').exists() and run_weights(r)), None)
-
-def load_weights(model: torch.nn.Module, path) -> torch.nn.Module:
-    "Load a state dict from `path` (`.safetensors`, or a `.pth` of tensors only: `weights_only=True`) into `model`, strictly."
-    path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"weights {path} are not a file")
-    try:
-        if path.suffix == '.safetensors': sd = load_file(path)
-        else: sd = torch.load(path, map_location='cpu', weights_only=True)
-    except Exception as e:
-        raise ValueError(f"weights {path} could not be read ({type(e).__name__}): is the file damaged?") from None
-    return filtervit.models.load_strict(model, sd, f"weights {path}")   # what differs, not PyTorch's first line only
-
-def load_run_model(run_dir=None, model: str = 'filtervit_xs', num_classes: int = 10, img_size: int = 224):
-    "(model in eval mode, description): the trained weights of a run folder; with `run_dir=None`, an untrained `model`."
-    if run_dir is None:
-        size = {'img_size': img_size} if model in OURS else {}
-        return timm.create_model(model, num_classes=num_classes, **size).eval(), f"{model}, UNTRAINED (random weights)"
-    run, w = Path(run_dir), run_weights(run_dir)
-    if w is None: raise FileNotFoundError(f"{run}: no trained weights ({' or '.join(WEIGHTS)})")
-    if not (run / 'result.json').exists(): raise FileNotFoundError(f"{run}: no result.json beside {w.name}")
-    res = json.loads((run / 'result.json').read_text())
-    size = {'img_size': res['config']['img_size']} if res['model'] in OURS else {}   # scaled replicas
-    size.update({k: v for k in ('eval_selection', 'sampling') if (v := res['config'].get(k)) is not None})   # as trained
-    m = load_weights(timm.create_model(res['model'], num_classes=res['data']['classes'], **size), w)
-    return m.eval(), (f"{res['model']} trained {res['epochs_done']} epochs on {Path(res['data']['path']).name} "
-                      f"(best acc {res['best_accuracy']:.3f})")
+__all__ = ['FLOAT_NODES', 'export_onnx', 'onnx_ops', 'ort_session', 'ort_logits', 'compare_onnx', 'ov_compiled', 'ov_logits',
+           'calibration_files', 'calibration_reader', 'float_node_names', 'quantize_onnx', 'int8_session',
+           'with_selection_outputs', 'compare_int8', 'export', 'main']
 
 # %% ../nbs/11_deploy.ipynb #8268a78d
 def _need(module: str, pip: str = 'onnx onnxscript onnxruntime'):

@@ -11,26 +11,21 @@ import torch
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
 import filtervit.models  # registers our models with timm
-from .data import load_rgb, val_transforms, shared_data_dir
-from .bench import read_paper_table
+from .data import shared_data_dir, read_paper_table, photo_batch
 from .core import run_cli, OURS, read_json
-from .bench import read_bench_csv
-from .deploy import load_run_model, run_weights, trained_run
+from .runs import load_run_model, run_weights, trained_run, read_history, read_bench_csv
 
 # %% auto #0
-__all__ = ['BOLD', 'read_runs', 'read_authors_curves', 'plot_curves', 'plot_dropout_vs_filter', 'photo_batch', 'draw_selection',
-           'plot_masks', 'summary_table', 'mask_photos', 'make_figures', 'figures', 'main']
+__all__ = ['BOLD', 'read_runs', 'read_authors_curves', 'plot_curves', 'plot_dropout_vs_filter', 'draw_selection', 'plot_masks',
+           'summary_table', 'mask_photos', 'make_figures', 'figures', 'main']
 
 # %% ../nbs/13_figures.ipynb #16299fa2
 def read_runs(runs_dir) -> dict[str, dict]:
     "`{run: {'model', 'history': [rows], 'result': dict, 'path'}}` for every run folder under `runs_dir` with a `history.csv`."
     runs = {}
     for h in sorted(Path(runs_dir).glob('*/history.csv')):
-        try: rows = [{k: v if k == 'time' else float(v) for k, v in r.items()} for r in csv.DictReader(open(h))]   # time: fastai's mm:ss
-        except (ValueError, TypeError, AttributeError) as e:
-            raise ValueError(f"{h} is damaged (not a filtervit-train history): {e}") from None
         res = read_json(h.parent / 'result.json') if (h.parent / 'result.json').exists() else {}
-        runs[h.parent.name] = dict(model=res.get('model', h.parent.name), history=rows, result=res, path=h.parent)
+        runs[h.parent.name] = dict(model=res.get('model', h.parent.name), history=read_history(h), result=res, path=h.parent)
     return runs
 
 def read_authors_curves(path=None) -> dict[str, list[dict]]:
@@ -85,13 +80,6 @@ def plot_dropout_vs_filter(runs_dirs, path=None):
     return fig
 
 # %% ../nbs/13_figures.ipynb #a1fa509f
-def photo_batch(paths, img_size: int = 224) -> tuple[torch.Tensor, list[np.ndarray]]:
-    "Normalised batch (the paper's validation transform) and the matching RGB crops for display."
-    tf = val_transforms(img_size)
-    imgs = [load_rgb(p) for p in paths]
-    x = torch.stack([tf(im) for im in imgs])
-    return x, [((t.permute(1, 2, 0).numpy() + 1) / 2).clip(0, 1) for t in x]
-
 def draw_selection(ax, crop: np.ndarray, importance: torch.Tensor | None, idx: torch.Tensor, n: int,
                    alpha: float = .55, dot: float = 2):
     "On `ax`: the photo `crop`, its mask (1×n×n, upsampled; if any) and the selected flat positions `idx` of the n×n map."

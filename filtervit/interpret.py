@@ -11,9 +11,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 import matplotlib.pyplot as plt
-from .data import image_dataloaders, shared_data_dir, image_problem
-from .deploy import load_run_model, run_weights, trained_run, WEIGHTS
-from .figures import photo_batch, draw_selection
+from .data import image_dataloaders, shared_data_dir, image_problem, photo_batch
+from .runs import load_run_model, run_weights, trained_run, WEIGHTS
+from .figures import draw_selection
 from .core import run_cli, read_json
 from .select import index_mask
 from .filter_attention import SELECTIONS

@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_recipe.ipynb #5a862dff
 from __future__ import annotations
-import csv, math, os, random, sys, time, warnings
+import math, os, random, sys, time, warnings
 from functools import partial
 from pathlib import Path
 import numpy as np
@@ -12,7 +12,7 @@ import torch
 import torch.distributed as dist
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
-from .core import quiet_fastai_import, DamagedFile
+from .core import quiet_fastai_import
 with quiet_fastai_import():   # fastai 2.8.7's import warns about torch.jit.script (00_core)
     from fastai.learner import Learner, ValueMetric, AvgLoss, AvgSmoothLoss
     from fastai.data.core import DataLoaders
@@ -29,8 +29,8 @@ with quiet_fastai_import():   # fastai 2.8.7's import warns about torch.jit.scri
 from .data import load_rgb
 
 # %% auto #0
-__all__ = ['paper_lr', 'PaperSchedule', 'EpochSeed', 'NonFiniteStop', 'Throughput', 'atomic_save', 'History', 'read_history',
-           'trim_history', 'write_preds', 'unwrap', 'Checkpoint', 'recipe_learner', 'ShardedTrainDL', 'ShardTraining',
+__all__ = ['paper_lr', 'PaperSchedule', 'EpochSeed', 'NonFiniteStop', 'Throughput', 'atomic_save', 'History', 'trim_history',
+           'write_preds', 'unwrap', 'Checkpoint', 'recipe_learner', 'ShardedTrainDL', 'ShardTraining',
            'start_processes', 'InferenceData', 'export_learner']
 
 # %% ../nbs/10_recipe.ipynb #aacb99ea
@@ -113,16 +113,6 @@ class History(CSVLogger):
     def _write_line(self, log):
         if len(log) < len(self.recorder.metric_names): return self.old_logger(log)   # a skipped epoch: number and time only
         super()._write_line(log)
-
-# %% ../nbs/10_recipe.ipynb #572e4ac0
-def read_history(path) -> list[dict]:
-    "The rows of a `history.csv`: the epoch as int, fastai's `time` as text, every other column as float (a damaged log: `DamagedFile` naming it)."
-    try:
-        with open(path) as f:
-            return [{k: int(v) if k == 'epoch' else v if k == 'time' else float(v) for k, v in r.items()}
-                    for r in csv.DictReader(f)]
-    except (ValueError, TypeError, AttributeError, UnicodeDecodeError) as e:   # a cut row, a second header, an edit
-        raise DamagedFile(f"{path} is damaged (not a filtervit-train history: {e})") from None
 
 # %% ../nbs/10_recipe.ipynb #b36cf579
 def trim_history(path, n_epochs: int):

@@ -13,19 +13,19 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader, Subset
 from safetensors.torch import save_file
-from .core import OURS, run_cli, read_json, read_npz, DamagedFile
+from .core import OURS, run_cli, read_json, cache_dir
 from .data import ImageFolderDataset, val_transforms
 from .train import train, create_model, earlier_run
-from .recipe import Callback, unwrap, read_history
+from .recipe import Callback, unwrap
+from .runs import run_name, other_settings, run_problem, finished, load_weights
 from .interpret import ablation_preds, deletion_insertion_photos
 
 # %% auto #0
 __all__ = ['STUDY_IMG_SIZE', 'STUDY_EPOCHS', 'STUDY_BS', 'STUDY_GRID', 'LONG_EPOCHS', 'LONG_GRID', 'RESULT_FILES', 'PROBE_FILES',
-           'POST_FILES', 'INTERPRET_PHOTOS', 'PROBE_PER_CLASS', 'CLASSIFIER_INITS', 'REPRO_MODELS', 'run_name',
-           'study_plan', 'post_files', 'default_work_dir', 'other_settings', 'run_problem', 'finished',
-           'clear_unresumable', 'post_evaluate', 'SelectionProbe', 'publish_best_weights', 'study', 'study_main',
-           'init_classifier', 'initial_loss', 'initial_loss_table', 'summary_table', 'read_results', 'reproduce',
-           'reproduce_main']
+           'POST_FILES', 'INTERPRET_PHOTOS', 'PROBE_PER_CLASS', 'CLASSIFIER_INITS', 'REPRO_MODELS', 'study_plan',
+           'post_files', 'clear_unresumable', 'post_evaluate', 'SelectionProbe', 'publish_best_weights', 'study',
+           'study_main', 'init_classifier', 'initial_loss', 'initial_loss_table', 'summary_table', 'read_results',
+           'reproduce', 'reproduce_main']
 
 # %% ../nbs/15_study.ipynb #f8277dd4
 STUDY_IMG_SIZE, STUDY_EPOCHS, STUDY_BS = 112, 10, 64
@@ -40,8 +40,6 @@ PROBE_FILES = ('selection.npz',)                              # FilterViT and Dr
 POST_FILES = ('ablation.npz', 'deletion.npz')                # FilterViT and DropoutViT runs only (post_evaluate)
 INTERPRET_PHOTOS = 1000
 
-def run_name(model: str, seed: int) -> str: return f"{model}-s{seed}"
-
 def study_plan(epochs: int) -> tuple[str, tuple]:
     "The results folder and grid of the study at `epochs`: the 10-epoch one, or the long one (`LONG_GRID`) beside it."
     if epochs == STUDY_EPOCHS: return 'runs/study-imagenette-112', STUDY_GRID
@@ -50,33 +48,6 @@ def study_plan(epochs: int) -> tuple[str, tuple]:
 def post_files(model: str) -> tuple[str, ...]:
     "The files `post_evaluate` writes for a run of `model` (none for a baseline)."
     return {'filtervit_xs': POST_FILES, 'dropoutvit_xs': POST_FILES[:1]}.get(model, ())
-
-def default_work_dir() -> Path:
-    "Where runs keep their checkpoints: `$FILTERVIT_CACHE`, else `~/.cache/filtervit` (outside the work tree, so a fresh clone resumes)."
-    return Path(os.environ.get('FILTERVIT_CACHE') or Path.home() / '.cache' / 'filtervit')
-
-def other_settings(config: dict, want: dict) -> dict:
-    "The settings of `want` that a run's `config` differs in: `{key: (the run's, wanted)}`."
-    return {k: (config.get(k), v) for k, v in want.items() if config.get(k) != v}
-
-def run_problem(run_dir, settings: dict | None = None, strict: bool = False) -> str | None:
-    "Why `run_dir` is not a finished run of `settings` (no or a damaged file, not completed, other settings), in one line; None if it is one. `strict`: a damaged file raises its `DamagedFile` instead."
-    run = Path(run_dir)
-    try:
-        res = read_json(run / 'result.json')
-        if res.get('status') != 'completed': return f"{run}: the run is {res.get('status')!r}, not completed"
-        if settings and (diff := other_settings(res.get('config', {}), settings)):
-            return f"{run}: a run of other settings {diff}"
-        read_npz(run / 'preds.npz', keys=('preds', 'targets', 'paths')); read_history(run / 'history.csv')
-    except FileNotFoundError as e: return f"{run}: no {Path(e.filename).name}" if e.filename else str(e)
-    except DamagedFile as e:
-        if strict: raise
-        return str(e)
-    return None
-
-def finished(run_dir, settings: dict | None = None) -> bool:
-    "Whether `run_dir` holds a completed run (of `settings`, if given) whose `result.json`, `preds.npz` and `history.csv` read."
-    return run_problem(run_dir, settings) is None
 
 def clear_unresumable(run_dir) -> list[str]:
     "In a folder the study owns: remove the files of an unfinished run that left no checkpoint (killed in its first epoch), and say so."
@@ -99,7 +70,7 @@ def post_evaluate(run_dir, data=None, n_interpret: int = INTERPRET_PHOTOS, bs: i
     cfg = res['config']
     kw = {k: cfg[k] for k in ('eval_selection', 'sampling') if cfg.get(k) is not None}
     model = create_model(res['model'], res['data']['classes'], cfg['img_size'], **kw)
-    model.load_state_dict(torch.load(run / 'best.pth', map_location='cpu', weights_only=True))
+    model = load_weights(model, run / 'best.pth')
     if 'model.safetensors' in files:
         save_file({k: v.contiguous() for k, v in model.state_dict().items()}, run / 'model.safetensors',
                   metadata=dict(model=res['model'], img_size=str(cfg['img_size']), num_classes=str(res['data']['classes'])))
@@ -193,7 +164,7 @@ def study(results: str = None,       # folder of the finished runs' small files 
           grid=None) -> list[dict]:    # (model, seed) pairs (from Python; default: study_plan(epochs))
     "Train every run of the grid that has no finished result, resuming interrupted ones; copy each finished run's small files."
     results, grid = Path(results or study_plan(epochs)[0]), grid or study_plan(epochs)[1]
-    work = Path(work) if work else default_work_dir() / results.name
+    work = Path(work) if work else cache_dir() / results.name
     other = {n.parent.name: e for n in sorted(results.glob('*/result.json')) if finished(n.parent)
              and (e := read_json(n)['config']['epochs']) != epochs}
     if other: raise ValueError(f"{results} holds runs of other epochs ({other}): a study of {epochs} epochs needs its own "

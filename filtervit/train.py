@@ -18,7 +18,8 @@ from .core import run_cli, OURS, keep_freed_memory
 import filtervit.models  # registers filtervit_xs / dropoutvit_xs with timm
 from .data import image_dataloaders, imagenette, build_img100
 from .layers import count_params
-from .recipe import recipe_learner, read_history, trim_history, start_processes
+from .recipe import recipe_learner, trim_history, start_processes
+from .runs import read_history
 from fastai.torch_core import num_distrib, rank_distrib
 
 # %% auto #0

@@ -12,18 +12,16 @@ import seaborn as sns
 import matplotlib.pyplot as plt
 from scipy import stats
 from .interpret import curve_areas
-from .recipe import read_history
 from .figures import read_authors_curves
-from .study import run_problem
-from .core import run_cli, read_json, read_npz, DamagedFile
-from .deploy import trained_run, load_run_model
+from .core import run_cli, read_json, DamagedFile
+from .runs import trained_run, load_run_model, model_runs, load_preds, run_arrays, parse_run_name, read_history
 from .figures import plot_masks, mask_photos
 
 # %% auto #0
 __all__ = ['MARGIN', 'MIN_SEEDS', 'CONVERGED_FRACTION', 'CLAIMS', 'photo_interval', 'variance_parts', 'seed_interval',
-           'equivalence_p', 'verdict', 'decide', 'simulate_studies', 'holm', 'load_preds', 'correctness', 'model_runs',
-           'loss_fraction', 'photo_scores', 'claim_rows', 'study_setting', 'verdict_markdown', 'scope_markdown',
-           'plot_study', 'study_figures', 'verdicts', 'main']
+           'equivalence_p', 'verdict', 'decide', 'simulate_studies', 'holm', 'correctness', 'loss_fraction',
+           'photo_scores', 'claim_rows', 'study_setting', 'verdict_markdown', 'scope_markdown', 'plot_study',
+           'study_figures', 'verdicts', 'main']
 
 # %% ../nbs/16_verdicts.ipynb #cba73cd9
 def _checked(x, who: str) -> np.ndarray:
@@ -155,12 +153,6 @@ def holm(ps) -> np.ndarray:
     return out
 
 # %% ../nbs/16_verdicts.ipynb #b54c31cc
-def load_preds(run_dir) -> dict:
-    "The arrays of a run's `preds.npz` (a damaged file: `DamagedFile` naming it)."
-    f = Path(run_dir) / 'preds.npz'
-    if not f.exists(): raise FileNotFoundError(f"{f} is missing: the run has not finished (filtervit-study)")
-    return read_npz(f, keys=('preds', 'targets', 'paths', 'best_epoch', 'last_epoch'))
-
 def correctness(run_dirs, epoch: str | int = 'best') -> np.ndarray:
     "Seeds × photos boolean matrix of `run_dirs` at their `'best'` or `'last'` epoch, or at epoch number `epoch`."
     rows, paths = [], None
@@ -175,13 +167,6 @@ def correctness(run_dirs, epoch: str | int = 'best') -> np.ndarray:
         rows.append(p['preds'][e] == p['targets'])
     return np.stack(rows)
 
-# %% ../nbs/16_verdicts.ipynb #f1243494
-def model_runs(results, model: str) -> list[Path]:
-    "The finished runs (`<model>-s<seed>`, 15_study's `run_problem`) of `model` under `results`, by seed; a damaged file of a completed run is an error naming it, never a seed silently left out."
-    runs = [p.parent for p in Path(results).glob(f'{model}-s*/result.json')]
-    runs = [r for r in runs if r.name.rsplit('-s', 1)[1].isdigit() and run_problem(r, strict=True) is None]
-    return sorted(runs, key=lambda p: int(p.name.rsplit('-s', 1)[1]))
-
 # %% ../nbs/16_verdicts.ipynb #f24203ba
 CONVERGED_FRACTION = 0.75   # a run whose last training loss is above 0.75·ln(classes) has not learned enough to compare
 
@@ -192,11 +177,6 @@ def loss_fraction(run_dir) -> float:
     return read_history(run / 'history.csv')[-1]['train_loss'] / math.log(classes)
 
 # %% ../nbs/16_verdicts.ipynb #a3ecb1ec
-def _npz(run_dir, name: str) -> dict:
-    f = Path(run_dir) / name
-    if not f.exists(): raise FileNotFoundError(f"{f} is missing")
-    return read_npz(f)
-
 def photo_scores(run_dirs, what) -> np.ndarray:
     "Seeds × photos scores of `run_dirs`: correctness at an epoch (`'best'`, `'last'`, int), of an `('ablation', mode)`, or an area."
     if not isinstance(what, tuple): return correctness(run_dirs, what)
@@ -204,10 +184,10 @@ def photo_scores(run_dirs, what) -> np.ndarray:
     rows = []
     for d in run_dirs:
         if kind == 'ablation':
-            z = _npz(d, 'ablation.npz'); rows.append(z[arg] == z['targets'])
+            z = run_arrays(d, 'ablation.npz'); rows.append(z[arg] == z['targets'])
         elif kind in ('deletion', 'insertion'):   # arg: a layer (against the random order) or (layer, 'centre')
             layer, base = arg if isinstance(arg, tuple) else (arg, 'random')
-            rows.append(curve_areas(_npz(d, 'deletion.npz'), layer, base)[kind == 'insertion'])
+            rows.append(curve_areas(run_arrays(d, 'deletion.npz'), layer, base)[kind == 'insertion'])
         else: raise ValueError(f"photo_scores: unknown score {what!r}")
     return np.stack(rows)
 
@@ -344,7 +324,7 @@ def scope_markdown(rows: list[dict]) -> str:
 # %% ../nbs/16_verdicts.ipynb #4132e205
 def plot_study(results, metric: str = 'accuracy', models=None, authors_csv=None, ax=None, title: str = ''):
     "Fig. 3 (`metric='accuracy'`), 4 (`'valid_loss'`) or 6 (`models=('filtervit_xs', 'dropoutvit_xs')`): mean of seeds, min–max band (seaborn)."
-    found = sorted({p.parent.name.rsplit('-s', 1)[0] for p in Path(results).glob('*-s*/history.csv')})
+    found = sorted({ms[0] for p in Path(results).glob('*-s*/history.csv') if (ms := parse_run_name(p.parent.name))})
     models, colour = models or found, {m: f'C{i}' for i, m in enumerate(found)}   # one colour per model in every panel
     theirs = read_authors_curves(authors_csv) if ax is None and authors_csv is not False else {}
     if ax is None:

@@ -39,7 +39,7 @@ def test_two_processes_train_once_and_validate_like_one(photos, tmp_path):
     assert r.stdout.count('"status": "completed"') == 1                    # the summary line comes from rank 0 only
     # one process, the same weights, the whole validation set: the same accuracy and the same per-photo predictions
     import numpy as np, torch
-    from filtervit.deploy import load_run_model
+    from filtervit.runs import load_run_model
     from filtervit.data import image_dataloaders
     model, _ = load_run_model(run)
     dls = image_dataloaders(photos, 64, 8, 8, 5, num_workers=0, seed=0)

@@ -38,6 +38,17 @@ def test_chapters_order_by_number_then_letter():
     num = chapter_of()
     assert num['recipe'] < num['train'] < num['deploy'], (num['recipe'], num['train'], num['deploy'])
 
+def test_run_folders_have_one_reader_below_their_readers():
+    """Issue 25: `runs` (09a) is the one reader of a run folder (names, "finished", the log, predictions, weights). It needs
+    only the core and the models, so it sits below the recipe and every chapter that reads runs; the figures no longer
+    stand on the bench and the export."""
+    num = chapter_of()
+    readers = ('recipe', 'train', 'deploy', 'figures', 'interpret', 'study', 'verdicts')
+    assert all(num['data'] < num['runs'] < num[m] for m in readers), {m: num[m] for m in ('runs',) + readers}
+    assert package_imports(PKG / 'runs.py') == {'core', 'models'}, package_imports(PKG / 'runs.py')
+    assert not package_imports(PKG / 'figures.py') & {'bench', 'deploy'}, package_imports(PKG / 'figures.py')
+    assert 'runs' in package_imports(PKG / 'verdicts.py') and 'study' not in package_imports(PKG / 'verdicts.py')
+
 def test_the_checker_sees_an_upward_import(tmp_path):
     f = tmp_path / 'x.py'
     f.write_text("from .study import study\nimport filtervit.train\ndef g():\n    from filtervit.bench import main\n")
