@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_bench.ipynb #30887f63
 from __future__ import annotations
-import csv, importlib.metadata, importlib.util, inspect, io, platform, subprocess, sys, tempfile, time, warnings
+import csv, importlib.metadata, importlib.util, inspect, platform, subprocess, sys, tempfile, time, warnings
 from types import SimpleNamespace
 from pathlib import Path
 import torch
@@ -192,10 +192,11 @@ def write_report(rows: list[dict], out, paper_csv=None, note: str = '', train_ro
           f"channels-last input {rows[0]['channels_last']}, freed memory kept by glibc {rows[0]['keep_memory']}; median latency (10th–90th percentile) over "
           f"{rows[0]['repeats']} interleaved repeats at batch {sizes[0]}. Paper columns: Table I (M1 Pro CPU, RTX 4090). "
           f"{_runtimes_line(rows)}\n\n" + '\n'.join(lines) + '\n')
-    if q := [m for m in models if m.endswith(':int8') and (m.removesuffix(':int8') + ':ort', sizes[0]) in by]:
+    pairs = [(m.removesuffix(':int8'), m) for m in models if m.endswith(':int8')]
+    if pairs := [(n, m) for n, m in pairs if (f'{n}:ort', sizes[0]) in by]:   # each int8 row against its float32 :ort row
         md += ('\nint8 against float32, both in ONNX Runtime (img/s of `:int8` / `:ort`): ' + '; '.join(
-            m.removesuffix(':int8') + ' ' + ', '.join(f"{by[(m, b)]['img_s'] / by[(m.removesuffix(':int8') + ':ort', b)]['img_s']:.2f}× at batch {b}"
-                                                  for b in sizes) for m in q) + '.\n')
+            n + ' ' + ', '.join(f"{by[(m, b)]['img_s'] / by[(f'{n}:ort', b)]['img_s']:.2f}× at batch {b}" for b in sizes)
+            for n, m in pairs) + '.\n')
     if train_rows:
         with open(out / 'bench_train.csv', 'w', newline='') as f:
             w = csv.DictWriter(f, list(train_rows[0])); w.writeheader(); w.writerows(train_rows)
@@ -327,7 +328,7 @@ def check_bench_args(args: dict):
     for flag, p in (('--out', Path(a.out)), ('--figure', Path(a.figure).parent if a.figure else None)):
         if p is not None and p.exists() and not p.is_dir(): raise FileExistsError(f"{flag} {p} is a file, not a folder")
 
-def bench(models: Param("timm names, ours, or a variant name:literal / :folded / :ort (ONNX Runtime)", str,
+def bench(models: Param("timm names, ours, or a variant name:literal / :folded / :ort (ONNX Runtime) / :ov (OpenVINO) / :int8 (int8 in ONNX Runtime)", str,
                         nargs='+') = DEFAULT_MODELS,
           batch_sizes: Param("batch sizes; the first is timed --repeats times, the others a quarter as often", int,
                              nargs='+') = (1, 32),
@@ -342,8 +343,8 @@ def bench(models: Param("timm names, ours, or a variant name:literal / :folded /
           paper: str = None,             # the paper's Table I as CSV (default: the copy shipped in filtervit/assets)
           out: str = 'runs/bench',       # output folder: bench.csv and bench.md (and bench_train.csv with --train)
           figure: str = None,            # speed-vs-accuracy PNG (default: <out>/speed_vs_accuracy.png)
-          runtime: Param("runtimes measured beside eager PyTorch: 'onnxruntime' and/or 'openvino' add the rows name:ort / "
-                         "name:ov of ours and mobilevit_s", str, nargs='+', choices=['eager', *RUNTIMES]) = ('eager',),
+          runtime: Param("runtimes measured beside eager PyTorch: 'onnxruntime', 'openvino' and/or 'onnxruntime-int8' add the "
+                         "rows name:ort / name:ov / name:int8 of ours and mobilevit_s", str, nargs='+', choices=['eager', *RUNTIMES]) = ('eager',),
           train: bool = False,           # also time training steps (forward + backward + AdamW) of --train-models at --train-sizes
           train_models: Param("models of the training rows (timm names or ours)", str, nargs='+') = TRAIN_MODELS,
           train_sizes: Param("input sizes of the training rows (ours built for each: the study's replicas at 112)", int,

@@ -249,7 +249,8 @@ def export(onnx: str,                 # the ONNX file to write
     # saturates, its top-K ties, and the two runtimes break the ties differently (0.29 logits on filtervit_xs-s2)
     g = torch.Generator().manual_seed(0)
     x = (torch.rand(4, 3, size, size, generator=g) - torch.tensor(MEAN)[:, None, None]) / torch.tensor(STD)[:, None, None]
-    r = compare_onnx(m, ort_session(out), x)
+    f32 = ort_session(out)
+    r = compare_onnx(m, f32, x)
     print(f"{out}: {desc}, {size}x{size}, {out.stat().st_size / 1e6:.1f} MB; ONNX Runtime vs PyTorch: "
           f"max |diff| {r['max_abs']:.1e}, top-1 agree {r['top1_agree']:.0%}")
     if r['max_abs'] > tolerance:
@@ -259,7 +260,7 @@ def export(onnx: str,                 # the ONNX file to write
     if int8:
         q = quantize_onnx(out, out.with_suffix('.int8.onnx'), cal, size)
         x = calibration_reader(cal[:32], size, batch=32).get_next()['images']
-        a, b = ort_logits(ort_session(out), torch.from_numpy(x)), ort_logits(ort_session(q['path']), torch.from_numpy(x))
+        a, b = ort_logits(f32, torch.from_numpy(x)), ort_logits(ort_session(q['path']), torch.from_numpy(x))
         print(f"{q['path']}: int8 (QDQ, per-channel), calibrated on {q['photos']} photos of {calibration}, {q['float_nodes']} "
               f"nodes float, {q['path'].stat().st_size / 1e6:.1f} MB; top-1 agrees with float on {(a.argmax(1) == b.argmax(1)).float().mean():.0%} "
               f"of {len(x)} calibration photos, max |diff| {(a - b).abs().max():.2f}")
