@@ -171,8 +171,11 @@ class Checkpoint(SaveModelCallback):
 
 # %% ../nbs/10_recipe.ipynb #2dce3b8f
 def _lr(learn): return learn.opt.hypers[-1]['lr'] if learn.opt is not None else float('nan')   # none in an exported learner
+
+# %% ../nbs/10_recipe.ipynb #87437375
 def _img_s(learn): return learn.throughput.value
 
+# %% ../nbs/10_recipe.ipynb #e14bee7c
 def recipe_learner(dls, model: nn.Module, out, config: dict, lr: float = 5e-4, wd: float = 0.01, seed: int = 0,
                    state: dict | None = None, rank: int = 0, world: int = 1, fp16: bool = False, cbs=()) -> Learner:
     "A fastai `Learner` with the paper's recipe and this chapter's callbacks, writing to `out`; `state` resumes a run."
@@ -196,6 +199,7 @@ class ShardedTrainDL(DistributedDL):
         dist.broadcast(t, rank)
         return t.cpu().tolist()
 
+# %% ../nbs/10_recipe.ipynb #7b18723e
 class ShardTraining(DistributedTrainer):
     "fastai's `DistributedTrainer` (DDP), sharding the training set only: every rank validates on the whole validation set."
     def __init__(self): super().__init__(sync_bn=False, cpu=not torch.cuda.is_available())
@@ -203,6 +207,7 @@ class ShardTraining(DistributedTrainer):
         if isinstance(dl, DistributedDL) or dl is not self.learn.dls.train: return dl
         return ShardedTrainDL(dl, device=next(self.learn.model.parameters()).device)
 
+# %% ../nbs/10_recipe.ipynb #4b0a859a
 def start_processes(device: torch.device) -> tuple[int, int, bool]:
     "(rank, processes, started): join the `torchrun` process group (NCCL on CUDA, else gloo); (0, 1, False) without torchrun."
     world = num_distrib()
@@ -218,13 +223,16 @@ class _Files(Dataset):
     def __len__(self): return len(self.files)
     def __getitem__(self, i): return (self.transform(load_rgb(self.files[i])),)
 
+# %% ../nbs/10_recipe.ipynb #80c3ca51
 class InferenceData(DataLoaders):
     "What an exported recipe learner keeps of its data: the class names and the validation transform, no photos."
     def __init__(self, classes, transform, path='.'):
         super().__init__(FastaiDataLoader([]), FastaiDataLoader([]), path=path)   # fastai's: `load_learner` moves them
         self.classes, self.c, self.transform = list(classes), len(classes), transform
     @classmethod
-    def from_dls(cls, dls): return cls(dls.classes, dls.valid.dataset.transform, dls.path)
+    def from_dls(cls, dls):
+        "The `InferenceData` of the loaders `dls`: their class names, validation transform and path."
+        return cls(dls.classes, dls.valid.dataset.transform, dls.path)
     def new_empty(self): return self
     def test_dl(self, files, bs: int = 64) -> DataLoader:
         "A `DataLoader` of `files` with the validation transform, for `learn.get_preds(dl=...)`."

@@ -33,11 +33,13 @@ def _checked(x, who: str) -> np.ndarray:
                          "a damaged or unfinished score file?")
     return x
 
+# %% ../nbs/16_verdicts.ipynb #b1515963
 def _as_runs(x, who: str = 'photo_interval') -> np.ndarray:
     "A seeds × photos float64 array (one row for a single run), checked by `_checked`."
     x = _checked(x, who)
     return x[None] if x.ndim == 1 else x
 
+# %% ../nbs/16_verdicts.ipynb #28a16cc0
 def photo_interval(a, b=None, level: float = 0.95) -> dict:
     "Δ = mean(a) − mean(b) for *these trained networks* (rows of `a`, `b` fixed), photos resampled: a paired t-interval."
     a = _as_runs(a)
@@ -97,13 +99,14 @@ def equivalence_p(r: dict, margin: float = MARGIN) -> float:
     return float(max(t((r['diff'] + margin) / r['se']), t((margin - r['diff']) / r['se'])))
 
 # %% ../nbs/16_verdicts.ipynb #36f11f16
-MIN_SEEDS = 3   # a side with fewer runs cannot estimate its seed variance well enough to decide (the simulation below)
-
 def verdict(p: float, diff: float, direction: int = 1) -> str:
     "'holds' if the test of Δ = 0 rejects (`p` < 0.05) in the claimed `direction` (+1: A > B), 'refuted' if in the other, else 'not separable'."
     if not (np.isfinite(p) and np.isfinite(diff)): raise ValueError(f"verdict: p = {p}, Δ = {diff} is not a number")
     if p >= 0.05: return 'not separable'
     return 'holds' if direction * diff > 0 else 'refuted'
+
+# %% ../nbs/16_verdicts.ipynb #b9d14aaf
+MIN_SEEDS = 3   # a side with fewer runs cannot estimate its seed variance well enough to decide (the simulation below)
 
 def decide(r: dict, margin: float | None = None, equal_ok: bool = False, p: float | None = None,
            p_equal: float | None = None, names=('A', 'B')) -> str:
@@ -191,6 +194,7 @@ def photo_scores(run_dirs, what) -> np.ndarray:
         else: raise ValueError(f"photo_scores: unknown score {what!r}")
     return np.stack(rows)
 
+# %% ../nbs/16_verdicts.ipynb #edff1da1
 _acc = dict(margin=MARGIN)   # accuracy claims: "equal" is decided against the ±1-point margin
 CLAIMS = (
     dict(q='1', claim='FilterMobileViT-XS is more accurate than MobileViT-S', paper='86.1 vs 85.1 %',
@@ -229,6 +233,7 @@ def _side(results, side):
         if not runs: raise FileNotFoundError(f"no {model} run has {need} yet")
     return runs, photo_scores(runs, what).astype(np.float64)
 
+# %% ../nbs/16_verdicts.ipynb #3ce0bf47
 def _claim_rows(results, c) -> list[dict]:
     "The rows of one claim: the procedure's (every seed a draw), then, with `weights`, one per trained network."
     row = dict(q=c['q'], claim=c['claim'], paper=c['paper'])
@@ -252,6 +257,7 @@ def _claim_rows(results, c) -> list[dict]:
                      margin=c.get('margin'), equal_ok=c.get('equal_ok', False)) for i, p in enumerate(ra)]
     return out
 
+# %% ../nbs/16_verdicts.ipynb #e9486025
 def claim_rows(results, claims=CLAIMS) -> list[dict]:
     "Every claim decided from the runs under `results`, per scope, with a Holm-adjusted verdict over the family of decided rows."
     rows = [r for c in claims for r in _claim_rows(results, c)]
@@ -280,18 +286,22 @@ def study_setting(results) -> str:
             f"{c['img_size']}², {c['epochs']} epochs × {steps} steps = {c['epochs'] * steps:,} optimizer steps per run "
             f"at batch {c['bs']} (the paper's img-100 runs: about 2,000 steps per epoch × 120 epochs)")
 
+# %% ../nbs/16_verdicts.ipynb #982a1e9f
 def _p(p: float) -> str: return '—' if not np.isfinite(p) else '< 0.001' if p < 0.001 else f"{p:.3f}"
 
+# %% ../nbs/16_verdicts.ipynb #e90e5d50
 def _delta(iv: dict) -> str:
     if not np.isfinite(iv['lo']): return f"{iv['diff']:+.4f} (no interval: a side has 1 seed)"
     return f"{iv['diff']:+.4f} [{iv['lo']:+.4f}, {iv['hi']:+.4f}]"
 
+# %% ../nbs/16_verdicts.ipynb #f12e7bc0
 def _scope(r: dict) -> str:
     if r['scope'] != 'procedure': return f"these weights: {r['scope'].split(' ', 1)[1]}"
     if 'runs' not in r: return 'training'
     na, nb = r['runs']
     return f"training ({na} v {nb} seeds)" if nb else f"training ({na} seeds)"
 
+# %% ../nbs/16_verdicts.ipynb #ac7d9909
 def verdict_markdown(rows: list[dict], results=None) -> str:
     "The verdict table: each row's scope, A and B (mean ± sd over seeds), Δ with its 95 % interval and p, the verdict and Holm's."
     ms = lambda v: (f"{np.mean(v):.4f} ± {np.std(v, ddof=1):.4f} ({len(v)})" if len(v) > 1 else f"{v[0]:.4f}") if v else '0'
@@ -308,7 +318,7 @@ def verdict_markdown(rows: list[dict], results=None) -> str:
                     f"{r.get('holm', '—')} |")
     return '\n'.join(head)
 
-
+# %% ../nbs/16_verdicts.ipynb #b16c328b
 def scope_markdown(rows: list[dict]) -> str:
     "For each procedure row: the sd of Δ from each part (seeds of A, of B, photos), df, and both scopes' intervals."
     lines = ["| q | claim | Δ | sd: seeds of A | seeds of B | photos | df | training: 95 % interval | these weights: photos only |",
@@ -384,6 +394,7 @@ def verdicts(results: str = 'runs/study-imagenette-112',   # a study's results f
     print(verdict_markdown(claim_rows(results), results))
     for f in study_figures(results, figures) if figures else []: print(f"wrote {f} ({f.stat().st_size / 1e3:.0f} kB)")
 
+# %% ../nbs/16_verdicts.ipynb #a2a5cf9f
 def main(argv=None):
     "Console script `filtervit-verdicts`."
     run_cli(verdicts, argv)
