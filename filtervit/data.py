@@ -37,8 +37,9 @@ def read_paper_table(path=None) -> dict[str, dict]:
     "Rows of the paper's Table I keyed by timm name (ours keyed `filtervit_xs`): the copy shipped with the package, or `path`."
     path = Path(path) if path else ASSETS / 'paper_table1.csv'
     if not path.exists(): raise FileNotFoundError(f"the paper's Table I is not at {path}")
-    rows = list(csv.DictReader(open(path)))
-    if rows and 'timm_name' not in rows[0]: raise ValueError(f"--paper {path}: no timm_name column (Table I's CSV)")
+    with open(path, newline='') as fh: reader = csv.DictReader(fh); rows, columns = list(reader), reader.fieldnames or ()
+    if 'timm_name' not in columns: raise ValueError(f"--paper {path}: no timm_name column (Table I's CSV)")
+    if not rows: raise ValueError(f"--paper {path}: a header and no rows (Table I's CSV has one row per model)")
     return {(r['timm_name'] or 'filtervit_xs'): r for r in rows}
 
 # %% ../nbs/09_data.ipynb #b547455e

@@ -15,7 +15,7 @@ from torch.utils.data import DataLoader, Subset
 from safetensors.torch import save_file
 from .core import OURS, run_cli, read_json, cache_dir
 from .data import ImageFolderDataset, val_transforms
-from .train import train, create_model, earlier_run
+from .train import train, create_model, earlier_run, run_lock
 from .recipe import Callback, unwrap
 from .runs import run_name, other_settings, run_problem, finished, load_weights
 from .interpret import ablation_preds, deletion_insertion_photos
@@ -50,11 +50,15 @@ def post_files(model: str) -> tuple[str, ...]:
     return {'filtervit_xs': POST_FILES, 'dropoutvit_xs': POST_FILES[:1]}.get(model, ())
 
 def clear_unresumable(run_dir) -> list[str]:
-    "In a folder the study owns: remove the files of an unfinished run that left no checkpoint (killed in its first epoch), and say so."
+    """In a folder the study owns: remove the files of an unfinished run that left no checkpoint (killed in its first
+    epoch), and say so. It holds the run's lock while it looks: a run still in its first epoch in another process holds
+    that lock, so it is refused ("in use by process N") and its log is kept."""
     run = Path(run_dir)
-    if finished(run) or (run / 'checkpoint.pth').exists() or (run / 'checkpoint.prev.pth').exists(): return []
-    old = earlier_run(run) + [f for f in PROBE_FILES if (run / f).exists()]
-    for f in old: (run / f).unlink()
+    if not run.is_dir() or finished(run): return []
+    with run_lock(run):
+        if (run / 'checkpoint.pth').exists() or (run / 'checkpoint.prev.pth').exists(): return []
+        old = earlier_run(run) + [f for f in PROBE_FILES if (run / f).exists()]
+        for f in old: (run / f).unlink()
     if old: print(f"{run}: an unfinished run left no checkpoint; removed {', '.join(old)} to start it afresh", file=sys.stderr)
     return old
 

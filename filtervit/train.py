@@ -23,9 +23,9 @@ from .runs import read_history
 from fastai.torch_core import num_distrib, rank_distrib
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'create_model', 'resolve_data', 'cpu_busy_elsewhere', 'busy_cpu_note', 'run_lock', 'earlier_run',
-           'photo_fingerprint', 'meta_model', 'has_batchnorm', 'step_memory', 'available_memory', 'check_positive',
-           'check_step_fits', 'load_checkpoint', 'resume_state', 'train', 'main']
+__all__ = ['RUN_FILES', 'STEP_MEMORY_MARGIN', 'create_model', 'resolve_data', 'cpu_busy_elsewhere', 'busy_cpu_note', 'run_lock',
+           'earlier_run', 'photo_fingerprint', 'meta_model', 'has_batchnorm', 'step_memory', 'available_memory',
+           'check_positive', 'check_step_fits', 'load_checkpoint', 'resume_state', 'train', 'main']
 
 # %% ../nbs/10a_train.ipynb #526929af
 def create_model(name: str, num_classes: int, img_size: int = 224, **kwargs) -> nn.Module:
@@ -165,6 +165,8 @@ def check_positive(**values):
         if v is not None and not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
             raise ValueError(f"--{k.replace('_', '-')} must be a positive number, got {v}")
 
+STEP_MEMORY_MARGIN = 1.25   # a real step's peak against the estimate: up to this (the slow measurement below)
+
 def check_step_fits(probe: nn.Module, name: str, img_size: int, bs: int, dev: torch.device, force_memory: bool = False):
     "Refuse, before any data, a step that cannot run: a batch of one through BatchNorm, or more memory than `dev` has (`probe`: `meta_model`'s)."
     if bs == 1 and has_batchnorm(probe):
@@ -180,6 +182,10 @@ def check_step_fits(probe: nn.Module, name: str, img_size: int, bs: int, dev: to
             raise ValueError(f"--img-size {img_size} --bs {bs}: a training step of {name} needs about {need / 2**30:.1f} GiB, "
                              f"more than the {mem[0] / 2**30:.1f} GiB available ({mem[1]}): lower --bs or --img-size, "
                              "or pass --force-memory")
+        if need <= mem[0] < need * STEP_MEMORY_MARGIN:   # fits by the estimate, but not by the estimate's own error
+            print(f"{name}: a training step at --img-size {img_size} --bs {bs} needs about {need / 2**30:.1f} GiB of the "
+                  f"{mem[0] / 2**30:.1f} GiB available ({mem[1]}); the estimate can be {STEP_MEMORY_MARGIN}x short, "
+                  "so the machine may run out of memory", file=sys.stderr)
 
 # %% ../nbs/10a_train.ipynb #22c981b2
 def load_checkpoint(out) -> dict:
