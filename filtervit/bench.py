@@ -18,6 +18,7 @@ from fastcore.script import Param
 from .core import TABLE1_BASELINES, keep_freed_memory, run_cli
 from .data import read_paper_table
 from .runs import load_run_model
+from .train import OtherLoad
 from .deploy import export_onnx, ort_session, ort_logits, ov_compiled, ov_logits, int8_session, calibration_files
 
 # %% auto #0
@@ -164,8 +165,9 @@ def _train_table(rows: list[dict]) -> str:
             f"its resident set before the model was built: weights, gradients, AdamW state, activations and allocator slack, never another "
             f"model's.\n\n" + '\n'.join(lines) + '\n')
 
-def write_report(rows: list[dict], out, paper_csv=None, note: str = '', train_rows: list[dict] | None = None) -> str:
-    "Write `bench.csv` and `bench.md` to `out` (with `train_rows`: also `bench_train.csv` and a training table); return the Markdown."
+def write_report(rows: list[dict], out, paper_csv=None, note: str = '', train_rows: list[dict] | None = None,
+                 load: str = '') -> str:
+    "Write `bench.csv` and `bench.md` to `out` (with `train_rows`: also `bench_train.csv` and a training table; `load`: what else ran, `OtherLoad.note`); return the Markdown."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     with open(out / 'bench.csv', 'w', newline='') as f:
         w = csv.DictWriter(f, list(rows[0])); w.writeheader(); w.writerows(rows)
@@ -191,7 +193,7 @@ def write_report(rows: list[dict], out, paper_csv=None, note: str = '', train_ro
     md = (f"Measured on {note or machine_info(rows[0]['device'])}; device {rows[0]['device']}, amp {rows[0]['amp']}, "
           f"channels-last input {rows[0]['channels_last']}, freed memory kept by glibc {rows[0]['keep_memory']}; median latency (10th–90th percentile) over "
           f"{rows[0]['repeats']} interleaved repeats at batch {sizes[0]}. Paper columns: Table I (M1 Pro CPU, RTX 4090). "
-          f"{_runtimes_line(rows)}\n\n" + '\n'.join(lines) + '\n')
+          f"{_runtimes_line(rows)}" + (f" {load}." if load else '') + "\n\n" + '\n'.join(lines) + '\n')
     pairs = [(m.removesuffix(':int8'), m) for m in models if m.endswith(':int8')]
     if pairs := [(n, m) for n, m in pairs if (f'{n}:ort', sizes[0]) in by]:   # each int8 row against its float32 :ort row
         md += ('\nint8 against float32, both in ONNX Runtime (img/s of `:int8` / `:ort`): ' + '; '.join(
@@ -357,12 +359,14 @@ def bench(models: Param("timm names, ours, or a variant name:literal / :folded /
     models, batch_sizes, runtime = list(models), list(batch_sizes), list(runtime)
     extra = [v for rt, v in RUNTIMES.items() if rt in runtime]
     models = list(dict.fromkeys(v for m in models for v in [m] + ([f'{m}:{e}' for e in extra] if m in ORT_MODELS else [])))
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), OtherLoad() as load:   # what else ran, watched over the whole measurement
         warnings.simplefilter('ignore')
         rows = benchmark(models, batch_sizes, device, threads, repeats, warmup, img_size, amp=amp,
                          channels_last=channels_last, keep_memory=keep_memory, calibration=calibration)
         train_rows = benchmark_train(train_models, train_sizes, train_batch, train_repeats, warmup, threads) if train else None
-    print(write_report(rows, out, paper, train_rows=train_rows))
+    print(write_report(rows, out, paper, train_rows=train_rows, load=load.note()))
+    if load.cores is not None and load.cores >= 0.5:
+        print(f"filtervit-bench: {load.note()}: these speeds are not this machine's alone", file=sys.stderr)
     print(f"figure: {speed_accuracy_figure(rows, figure or Path(out) / 'speed_vs_accuracy.png', paper)}")
     return rows
 
