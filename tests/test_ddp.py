@@ -77,3 +77,25 @@ def test_a_killed_two_process_run_resumes(photos, tmp_path):
     r = torchrun(photos, run, '--epochs', '3', '--resume')
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     assert json.loads((run / 'result.json').read_text())['status'] == 'completed' and (run / 'history.csv').read_text() == log
+
+def test_a_second_run_is_refused_while_a_two_process_run_holds_the_folder(photos, tmp_path):
+    # rank 0 holds the run's lock for the whole job: a plain second run of the same --out is refused, and writes nothing
+    run = tmp_path / 'run'
+    p = torchrun(photos, run, '--epochs', '50', wait=False)                 # far longer than the check below
+    try:
+        t0 = time.time()
+        while not ((run / '.lock').exists() and (run / '.lock').read_text().strip()):   # rank 0 has taken the lock
+            assert p.poll() is None, p.stdout.read()[-3000:]
+            assert time.time() - t0 < 600, 'no lock after 10 minutes'
+            time.sleep(0.2)
+        holder = (run / '.lock').read_text().strip()
+        cmd = [sys.executable, '-m', 'filtervit.train', '--model', 'filtervit_xs', '--data', str(photos), '--img-size', '64',
+               '--bs', '8', '--epochs', '1', '--no-progress', '--threads', '1', '--out', str(run)]
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        assert p.poll() is None, 'the job ended before the second run was refused: the check proved nothing'
+    finally:
+        os.killpg(p.pid, signal.SIGKILL); p.wait()
+    assert r.returncode == 2, r.stdout[-2000:] + r.stderr[-2000:]
+    assert f'is in use by process {holder}' in r.stderr and 'Traceback' not in r.stderr, r.stderr[-2000:]
+    log = (run / 'history.csv').read_text().splitlines() if (run / 'history.csv').exists() else ['epoch,']
+    assert sum(l.startswith('epoch,') for l in log) == 1, log                # one writer: one header
