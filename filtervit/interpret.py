@@ -185,6 +185,7 @@ def interpretability_report(run_dir, data=None, n_images: int = 50, out=None, se
     if data is None and shared_data_dir() is None:
         raise FileNotFoundError("no --data folder given and no shared data folder found")
     res = read_json(run / 'result.json')
+    region_patch(res['config']['img_size'])   # a size too small to cut into regions: refused before the model and photos load
     model, desc = load_run_model(run)
     torch.manual_seed(seed)
     untrained = load_run_model(None, res['model'], model.num_classes, model.img_size)[0]
