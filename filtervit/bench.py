@@ -15,10 +15,9 @@ import filtervit.models  # registers our models with timm
 from .models import literal_forward
 from .layers import fold_batchnorm, count_params
 from fastcore.script import Param
-from .core import TABLE1_BASELINES, keep_freed_memory, run_cli
+from .core import TABLE1_BASELINES, keep_freed_memory, run_cli, OtherLoad
 from .data import read_paper_table
 from .runs import load_run_model
-from .train import OtherLoad
 from .deploy import export_onnx, ort_session, ort_logits, ov_compiled, ov_logits, int8_session, calibration_files
 
 # %% auto #0

@@ -4,14 +4,14 @@
 
 # %% ../nbs/00_core.ipynb #63da0a6d
 from __future__ import annotations
-import argparse, contextlib, inspect, io, json, os, sys, typing, warnings
+import argparse, contextlib, inspect, io, json, os, sys, time, typing, warnings
 from pathlib import Path
 from fastcore.docments import docments
 from fastcore.script import Param, store_true, store_false
 
 # %% auto #0
 __all__ = ['CLI_ERRORS', 'OURS', 'TABLE1_BASELINES', 'prog_name', 'cli_parser', 'run_cli', 'cli_error', 'keep_freed_memory',
-           'quiet_fastai_import', 'DamagedFile', 'read_json', 'read_npz', 'cache_dir']
+           'quiet_fastai_import', 'DamagedFile', 'read_json', 'read_npz', 'cache_dir', 'proc_stat_ticks', 'OtherLoad']
 
 # %% ../nbs/00_core.ipynb #2033def3
 def _arg_type(anno):
@@ -109,3 +109,28 @@ def read_npz(path, keys=()) -> dict:
 def cache_dir() -> Path:
     "filtervit's cache folder: `$FILTERVIT_CACHE`, else `~/.cache/filtervit` (an empty variable counts as unset)."
     return Path(os.environ.get('FILTERVIT_CACHE') or Path.home() / '.cache' / 'filtervit')
+
+# %% ../nbs/00_core.ipynb #0c0e0002
+def proc_stat_ticks() -> tuple[int, int] | None:
+    "(busy, total) clock ticks of all cores since boot, from `/proc/stat` (busy: all but idle and iowait); None where it cannot be read."
+    try:
+        with open('/proc/stat') as f: v = [int(x) for x in f.readline().split()[1:9]]
+    except (OSError, ValueError): return None
+    return (sum(v) - v[3] - v[4], sum(v)) if len(v) == 8 else None
+
+# %% ../nbs/00_core.ipynb #0c0e0003
+class OtherLoad:
+    "Over a `with` block: `cores`, how many cores other processes kept busy on average (None where `/proc/stat` is missing)."
+    def __init__(self, stat=proc_stat_ticks, own=lambda: sum(os.times()[:4]), clock=time.monotonic, hz: int = None):
+        self.stat, self.own, self.clock, self.hz, self.cores = stat, own, clock, hz or os.sysconf('SC_CLK_TCK'), None
+    def __enter__(self):
+        self.start = self.stat(), self.own(), self.clock(); return self
+    def __exit__(self, *exc):
+        (s0, o0, t0), s1, o1, t1 = self.start, self.stat(), self.own(), self.clock()
+        if s0 is not None and s1 is not None and t1 > t0:   # the machine's busy seconds, less this process's, per second
+            self.cores = max(0.0, ((s1[0] - s0[0]) / self.hz - (o1 - o0)) / (t1 - t0))
+    def note(self) -> str:
+        "One sentence for a report."
+        if self.cores is None: return "What else ran is unknown (no /proc/stat)"
+        return (f"Other processes kept {self.cores:.2f} of this machine's {os.cpu_count()} cores busy on average meanwhile "
+                f"(/proc/stat less this process and its children)")

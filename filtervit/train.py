@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_leaves
 import timm
-from .core import run_cli, OURS, keep_freed_memory
+from .core import run_cli, OURS, keep_freed_memory, proc_stat_ticks
 import filtervit.models  # registers filtervit_xs / dropoutvit_xs with timm
 from .data import image_dataloaders, imagenette, build_img100
 from .layers import count_params
@@ -23,10 +23,9 @@ from .runs import read_history
 from fastai.torch_core import num_distrib, rank_distrib
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'STEP_MEMORY_MARGIN', 'create_model', 'resolve_data', 'proc_stat_ticks', 'cpu_busy_elsewhere',
-           'busy_cpu_note', 'OtherLoad', 'run_lock', 'earlier_run', 'photo_fingerprint', 'meta_model', 'has_batchnorm',
-           'step_memory', 'available_memory', 'check_positive', 'check_step_fits', 'load_checkpoint', 'resume_state',
-           'train', 'main']
+__all__ = ['RUN_FILES', 'STEP_MEMORY_MARGIN', 'create_model', 'resolve_data', 'cpu_busy_elsewhere', 'busy_cpu_note', 'run_lock',
+           'earlier_run', 'photo_fingerprint', 'meta_model', 'has_batchnorm', 'step_memory', 'available_memory',
+           'check_positive', 'check_step_fits', 'load_checkpoint', 'resume_state', 'train', 'main']
 
 # %% ../nbs/10a_train.ipynb #526929af
 def create_model(name: str, num_classes: int, img_size: int = 224, **kwargs) -> nn.Module:
@@ -56,13 +55,6 @@ def resolve_data(data: str, data_dir=None, download: bool = False) -> Path:
     return path
 
 # %% ../nbs/10a_train.ipynb #ab4e48ed
-def proc_stat_ticks() -> tuple[int, int] | None:
-    "(busy, total) clock ticks of all cores since boot, from `/proc/stat` (busy: all but idle and iowait); None where it cannot be read."
-    try:
-        with open('/proc/stat') as f: v = [int(x) for x in f.readline().split()[1:9]]
-    except (OSError, ValueError): return None
-    return (sum(v) - v[3] - v[4], sum(v)) if len(v) == 8 else None
-
 def cpu_busy_elsewhere(window: float = 0.5) -> float | None:
     "Fraction of the machine's CPU time used over `window` seconds while this process sleeps: the others' share (Linux; else None)."
     before = proc_stat_ticks(); time.sleep(window); after = proc_stat_ticks()
@@ -75,23 +67,6 @@ def busy_cpu_note(busy: float | None, threads: int, cores: int = None) -> str | 
     if busy is None or busy * cores < 0.5: return None
     return (f"other processes already use {busy * cores:.1f} of this machine's {cores} cores: this run's {threads} "
             f"thread(s) share them, so it trains slower and its img/s is not this machine's (see --threads)")
-
-# %% ../nbs/10a_train.ipynb #0a1e0002
-class OtherLoad:
-    "Over a `with` block: `cores`, how many cores other processes kept busy on average (None where `/proc/stat` is missing)."
-    def __init__(self, stat=proc_stat_ticks, own=lambda: sum(os.times()[:4]), clock=time.monotonic, hz: int = None):
-        self.stat, self.own, self.clock, self.hz, self.cores = stat, own, clock, hz or os.sysconf('SC_CLK_TCK'), None
-    def __enter__(self):
-        self.start = self.stat(), self.own(), self.clock(); return self
-    def __exit__(self, *exc):
-        (s0, o0, t0), s1, o1, t1 = self.start, self.stat(), self.own(), self.clock()
-        if s0 is not None and s1 is not None and t1 > t0:   # the machine's busy seconds, less this process's, per second
-            self.cores = max(0.0, ((s1[0] - s0[0]) / self.hz - (o1 - o0)) / (t1 - t0))
-    def note(self) -> str:
-        "One sentence for a report."
-        if self.cores is None: return "What else ran is unknown (no /proc/stat)"
-        return (f"Other processes kept {self.cores:.2f} of this machine's {os.cpu_count()} cores busy on average meanwhile "
-                f"(/proc/stat less this process and its children)")
 
 # %% ../nbs/10a_train.ipynb #69e1f07d
 RUN_FILES = ('checkpoint.pth', 'checkpoint.prev.pth', 'best.pth', 'history.csv', 'preds.npz', 'result.json')
