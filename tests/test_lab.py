@@ -107,6 +107,9 @@ def explore(page, url, token, jpeg, shots):
     chooser.value.set_files(str(jpeg))
     page.wait_for_function("n => [...document.querySelectorAll('.widget-vbox .widget-dropdown select option')].some(o => o.textContent === n)",
                            arg=jpeg.name, timeout=60_000)
+    # the handler adds the option, then selects it: two messages, so the test waits for the second, not only the first
+    page.wait_for_function("n => { const s = document.querySelector('.widget-vbox .widget-dropdown select'); return s && s.value === n; }",
+                           arg=jpeg.name, timeout=60_000)
     redrawn(page, after_photo)
     assert selects.nth(0).input_value() == jpeg.name
     page.screenshot(path=str(shots / '4_upload.png'))
