@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_leaves
 import timm
-from .core import run_cli, OURS, keep_freed_memory, proc_stat_ticks
+from .core import run_cli, OURS, keep_freed_memory, OtherLoad
 import filtervit.models  # registers filtervit_xs / dropoutvit_xs with timm
 from .data import image_dataloaders, imagenette, build_img100
 from .layers import count_params
@@ -57,9 +57,8 @@ def resolve_data(data: str, data_dir=None, download: bool = False) -> Path:
 # %% ../nbs/10a_train.ipynb #ab4e48ed
 def cpu_busy_elsewhere(window: float = 0.5) -> float | None:
     "Fraction of the machine's CPU time used over `window` seconds while this process sleeps: the others' share (Linux; else None)."
-    before = proc_stat_ticks(); time.sleep(window); after = proc_stat_ticks()
-    if before is None or after is None: return None
-    return (after[0] - before[0]) / max(after[1] - before[1], 1)
+    with OtherLoad() as load: time.sleep(window)   # asleep: all that is busy meanwhile is the others'
+    return None if load.cores is None else min(1.0, load.cores / (os.cpu_count() or 1))
 
 def busy_cpu_note(busy: float | None, threads: int, cores: int = None) -> str | None:
     "A warning when other processes use half a core or more (`busy` from `cpu_busy_elsewhere`); None when the CPU is free or unknown."
